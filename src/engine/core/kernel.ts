@@ -1,0 +1,348 @@
+/**
+ * Discrete-event kernel: integer-microsecond time, events ordered by (time, insertion sequence).
+ *
+ * Two kinds of queue hold pending events, both struct-of-arrays so the hot path allocates nothing:
+ * - a binary min-heap for events at arbitrary times;
+ * - "lanes": FIFO rings for events whose times arrive in non-decreasing order (every event scheduled
+ *   with one fixed delay — a poll timer, a network hop — and any single-server FIFO's completions).
+ *   Appending and popping a lane is O(1); most traffic in HopScope goes through lanes.
+ * `pop` takes the smallest (time, seq) among the heap top and every lane head, so ties stay FIFO
+ * across all queues and a run is reproducible.
+ *
+ * An event is a small integer `type` plus four 32-bit payload words (`a`..`d`); after `pop` they
+ * are readable on the kernel (`now`, `type`, `a`, `b`, `c`, `d`), like a register file.
+ */
+export class Kernel {
+  /** Current simulated time in microseconds (time of the last popped event). */
+  now = 0;
+  /** Type of the last popped event. */
+  type = 0;
+  a = 0;
+  b = 0;
+  c = 0;
+  d = 0;
+  /** Events popped so far. */
+  events = 0;
+
+  private seqNext = 0;
+
+  // Heap storage (index 0 is the top).
+  private hTime: Float64Array;
+  private hSeq: Float64Array;
+  private hType: Uint8Array;
+  private hA: Int32Array;
+  private hB: Int32Array;
+  private hC: Int32Array;
+  private hD: Int32Array;
+  private hSize = 0;
+
+  private lanes: Lane[] = [];
+
+  constructor(initialHeapCapacity = 1024) {
+    const n = Math.max(16, initialHeapCapacity);
+    this.hTime = new Float64Array(n);
+    this.hSeq = new Float64Array(n);
+    this.hType = new Uint8Array(n);
+    this.hA = new Int32Array(n);
+    this.hB = new Int32Array(n);
+    this.hC = new Int32Array(n);
+    this.hD = new Int32Array(n);
+  }
+
+  /** Pending events in heap and lanes together. */
+  get pending(): number {
+    let n = this.hSize;
+    for (const l of this.lanes) n += l.size;
+    return n;
+  }
+
+  /**
+   * Creates a FIFO lane. Events pushed to it must have non-decreasing times; a fixed-delay lane
+   * (`delayUs` given) computes the time itself. Returns the lane id for {@link scheduleLane}.
+   */
+  addLane(delayUs = -1, initialCapacity = 1024): number {
+    this.lanes.push(new Lane(delayUs, initialCapacity));
+    return this.lanes.length - 1;
+  }
+
+  /** Schedules an event `delayUs` (≥ 0, rounded to whole µs) from now on the heap. */
+  schedule(delayUs: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
+    this.scheduleAt(this.now + Math.max(0, Math.round(delayUs)), type, a, b, c, d);
+  }
+
+  /** Schedules an event at absolute time `timeUs` (not before now) on the heap. */
+  scheduleAt(timeUs: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
+    const t = timeUs < this.now ? this.now : timeUs;
+    if (this.hSize === this.hTime.length) this.growHeap();
+    // Sift up.
+    let i = this.hSize++;
+    const seq = this.seqNext++;
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = hTime[p]!;
+      if (pt < t || (pt === t && hSeq[p]! < seq)) break;
+      this.moveHeap(p, i);
+      i = p;
+    }
+    hTime[i] = t;
+    hSeq[i] = seq;
+    this.hType[i] = type;
+    this.hA[i] = a;
+    this.hB[i] = b;
+    this.hC[i] = c;
+    this.hD[i] = d;
+  }
+
+  /** Appends to a fixed-delay lane: the event fires at now + the lane's delay. */
+  scheduleLane(lane: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
+    const l = this.lanes[lane]!;
+    l.push(this.now + l.delayUs, this.seqNext++, type, a, b, c, d);
+  }
+
+  /** Appends to a monotone lane at absolute `timeUs` (≥ the lane's last time and ≥ now). */
+  scheduleLaneAt(lane: number, timeUs: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
+    const l = this.lanes[lane]!;
+    let t = Math.round(timeUs);
+    if (t < this.now) t = this.now;
+    if (t < l.lastTime) throw new Error(`lane ${lane}: time ${t} before last ${l.lastTime}`);
+    l.push(t, this.seqNext++, type, a, b, c, d);
+  }
+
+  /** Time of the next event, or +Infinity when none is pending. */
+  peek(): number {
+    let best = this.hSize > 0 ? this.hTime[0]! : Infinity;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i]!;
+      if (l.size > 0) {
+        const t = l.time[l.head]!;
+        if (t < best) best = t;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Pops the next event into the registers (`now`, `type`, `a`..`d`). Returns false when nothing
+   * is pending.
+   */
+  pop(): boolean {
+    // Pick the queue holding the smallest (time, seq): -1 = heap, else lane index.
+    let src = -2;
+    let bt = Infinity;
+    let bs = Infinity;
+    if (this.hSize > 0) {
+      src = -1;
+      bt = this.hTime[0]!;
+      bs = this.hSeq[0]!;
+    }
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i]!;
+      if (l.size === 0) continue;
+      const t = l.time[l.head]!;
+      if (t < bt || (t === bt && l.seq[l.head]! < bs)) {
+        src = i;
+        bt = t;
+        bs = l.seq[l.head]!;
+      }
+    }
+    if (src === -2) return false;
+    this.events++;
+    this.now = bt;
+    if (src >= 0) {
+      const l = lanes[src]!;
+      const h = l.head;
+      this.type = l.type[h]!;
+      this.a = l.a[h]!;
+      this.b = l.b[h]!;
+      this.c = l.c[h]!;
+      this.d = l.d[h]!;
+      l.head = (h + 1) & l.mask;
+      l.size--;
+      return true;
+    }
+    this.type = this.hType[0]!;
+    this.a = this.hA[0]!;
+    this.b = this.hB[0]!;
+    this.c = this.hC[0]!;
+    this.d = this.hD[0]!;
+    this.popHeapTop();
+    return true;
+  }
+
+  /** Pops the next event and hands it to `handler`. Returns false when nothing is pending. */
+  step(handler: EventHandler): boolean {
+    if (!this.pop()) return false;
+    handler.handle(this);
+    return true;
+  }
+
+  /**
+   * Runs events strictly before `untilUs` (SimPy's `run(until)`: events at `untilUs` stay
+   * pending), at most `maxEvents` of them. When it stops for lack of events before `untilUs`, the
+   * clock advances to `untilUs`; when it stops on the budget, the clock stays at the last event.
+   * Returns the number of events run.
+   */
+  runUntil(untilUs: number, maxEvents: number, handler: EventHandler): number {
+    let n = 0;
+    while (n < maxEvents) {
+      if (this.peek() >= untilUs) {
+        if (untilUs > this.now && untilUs !== Infinity) this.now = untilUs;
+        return n;
+      }
+      this.pop();
+      handler.handle(this);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Visits every pending event without removing it (for audits such as counting undelivered
+   * messages). Order is unspecified.
+   */
+  forEachPending(
+    fn: (type: number, a: number, b: number, c: number, d: number, timeUs: number) => void,
+  ): void {
+    for (let i = 0; i < this.hSize; i++)
+      fn(this.hType[i]!, this.hA[i]!, this.hB[i]!, this.hC[i]!, this.hD[i]!, this.hTime[i]!);
+    for (const l of this.lanes) {
+      for (let k = 0, i = l.head; k < l.size; k++, i = (i + 1) & l.mask) {
+        fn(l.type[i]!, l.a[i]!, l.b[i]!, l.c[i]!, l.d[i]!, l.time[i]!);
+      }
+    }
+  }
+
+  /** Bytes held by queue storage (capacity, not occupancy). */
+  get bytes(): number {
+    let n = this.hTime.length * 37;
+    for (const l of this.lanes) n += l.time.length * 37;
+    return n;
+  }
+
+  private popHeapTop(): void {
+    const last = --this.hSize;
+    if (last === 0) return;
+    const t = this.hTime[last]!;
+    const s = this.hSeq[last]!;
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    let i = 0;
+    const n = last;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      let m = l;
+      const r = l + 1;
+      if (r < n) {
+        const lt = hTime[l]!;
+        const rt = hTime[r]!;
+        if (rt < lt || (rt === lt && hSeq[r]! < hSeq[l]!)) m = r;
+      }
+      const mt = hTime[m]!;
+      if (t < mt || (t === mt && s < hSeq[m]!)) break;
+      this.moveHeap(m, i);
+      i = m;
+    }
+    this.moveHeap(last, i);
+  }
+
+  private moveHeap(from: number, to: number): void {
+    this.hTime[to] = this.hTime[from]!;
+    this.hSeq[to] = this.hSeq[from]!;
+    this.hType[to] = this.hType[from]!;
+    this.hA[to] = this.hA[from]!;
+    this.hB[to] = this.hB[from]!;
+    this.hC[to] = this.hC[from]!;
+    this.hD[to] = this.hD[from]!;
+  }
+
+  private growHeap(): void {
+    const n = this.hTime.length * 2;
+    this.hTime = grow(this.hTime, n);
+    this.hSeq = grow(this.hSeq, n);
+    this.hType = grow(this.hType, n);
+    this.hA = grow(this.hA, n);
+    this.hB = grow(this.hB, n);
+    this.hC = grow(this.hC, n);
+    this.hD = grow(this.hD, n);
+  }
+}
+
+/** Receives each popped event; read the event from the kernel's registers. */
+export interface EventHandler {
+  handle(k: Kernel): void;
+}
+
+type TypedArray = Float64Array | Uint8Array | Int32Array;
+function grow<T extends TypedArray>(arr: T, n: number): T {
+  const next = new (arr.constructor as new (n: number) => T)(n);
+  next.set(arr);
+  return next;
+}
+
+/** A FIFO ring of events with non-decreasing times (power-of-two capacity). */
+class Lane {
+  time: Float64Array;
+  seq: Float64Array;
+  type: Uint8Array;
+  a: Int32Array;
+  b: Int32Array;
+  c: Int32Array;
+  d: Int32Array;
+  head = 0;
+  size = 0;
+  mask: number;
+  lastTime = -Infinity;
+
+  constructor(
+    readonly delayUs: number,
+    initialCapacity: number,
+  ) {
+    let cap = 16;
+    while (cap < initialCapacity) cap *= 2;
+    this.mask = cap - 1;
+    this.time = new Float64Array(cap);
+    this.seq = new Float64Array(cap);
+    this.type = new Uint8Array(cap);
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.c = new Int32Array(cap);
+    this.d = new Int32Array(cap);
+  }
+
+  push(t: number, seq: number, type: number, a: number, b: number, c: number, d: number): void {
+    if (this.size > this.mask) this.grow();
+    const i = (this.head + this.size) & this.mask;
+    this.time[i] = t;
+    this.seq[i] = seq;
+    this.type[i] = type;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.c[i] = c;
+    this.d[i] = d;
+    this.size++;
+    this.lastTime = t;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    const unroll = <T extends TypedArray>(arr: T): T => {
+      const next = new (arr.constructor as new (n: number) => T)(cap);
+      for (let k = 0; k < this.size; k++) next[k] = arr[(this.head + k) & this.mask]!;
+      return next;
+    };
+    this.time = unroll(this.time);
+    this.seq = unroll(this.seq);
+    this.type = unroll(this.type);
+    this.a = unroll(this.a);
+    this.b = unroll(this.b);
+    this.c = unroll(this.c);
+    this.d = unroll(this.d);
+    this.head = 0;
+    this.mask = cap - 1;
+  }
+}

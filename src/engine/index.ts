@@ -1,0 +1,3 @@
+/** The engine's one public face. */
+export * from './scenario';
+export * from './types';

@@ -1,0 +1,179 @@
+import type { ActionKind, Scenario } from './scenario';
+
+/** Message kinds of traced hops, one colour each in the view (UI.md). */
+export const MsgKind = {
+  /** Client → server → DB poll request. */
+  Poll: 0,
+  /** DB → server → client poll response. */
+  PollResponse: 1,
+  /** A chat message on its way to the DB (client → server → chat service → DB). */
+  Write: 2,
+  /** A push on its way to a client (server → client, chat service → owner server). */
+  Push: 3,
+  /** Chat service → broker publish. */
+  Publish: 4,
+  /** Broker → endpoint server fan-out. */
+  Fanout: 5,
+  /** Connect, redirect and reconnect traffic. */
+  Connect: 6,
+  /** Coordination-service traffic (membership changes, migration steps). */
+  Coord: 7,
+  /** A message that was dropped at `to` (shown as a loss). */
+  Loss: 8,
+} as const;
+export type MsgKind = (typeof MsgKind)[keyof typeof MsgKind];
+
+/** Node ids used in trace records; servers are `NodeId.ServerBase + serverId`. */
+export const NodeId = {
+  Client: 0,
+  Lb: 1,
+  Db: 2,
+  Chat: 3,
+  Coord: 4,
+  Broker: 5,
+  ServerBase: 16,
+} as const;
+
+/**
+ * Trace records are packed in a Float64Array, {@link TRACE_STRIDE} numbers each:
+ * `[kind, from, to, sendUs, recvUs, user]` — `user` is the traced user's id (for client nodes).
+ */
+export const TRACE_STRIDE = 6;
+
+export interface Totals {
+  /** Messages committed by the DB (a rejected write is not sent; see `sendsFailed`). */
+  messagesSent: number;
+  /** Recipients of committed messages: Σ (members of the room − 1). */
+  expectedDeliveries: number;
+  deliveries: number;
+  lostDeliveries: number;
+  /** Deliveries not yet made nor lost (in flight, queued, or unread by a polling client). */
+  pendingDeliveries: number;
+  /** Extra copies a client discarded (dual-send during a consistent-hashing migration). */
+  duplicateDeliveries: number;
+  dbReads: number;
+  dbWrites: number;
+  dbRejected: number;
+  polls: number;
+  emptyPolls: number;
+  /** Connections established (initial connections at t = 0 included). */
+  connects: number;
+  /** Reconnections started after a disconnect (one per disconnected user). */
+  reconnects: number;
+  redirects: number;
+  /** Sends that failed because the DB rejected the write. */
+  sendsFailed: number;
+  brokerPublishes: number;
+  brokerDeliveries: number;
+  brokerDropped: number;
+  /** Deliveries whose commit time had left the room's bounded log (counted, latency not recorded). */
+  latencyUnrecorded: number;
+}
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface ServerInfo {
+  id: number;
+  state: 'up' | 'draining' | 'crashed' | 'removed';
+  /** Open client connections held now (polling: requests in flight). */
+  connections: number;
+  /** Requests + pushes handled in the last whole simulated second. */
+  handledPerS: number;
+}
+
+export interface ActionReport {
+  atS: number;
+  action: ActionKind;
+  server: number;
+  /** Users whose owning server changed (hashing); users that had to reconnect (pub/sub). */
+  usersMoved: number;
+  /** Reconnects started from this action until the next action (or now). */
+  reconnects: number;
+}
+
+export interface SeriesRow {
+  tS: number;
+  dbReads: number;
+  dbWrites: number;
+  polls: number;
+  deliveries: number;
+  reconnects: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  emptyPolls: number;
+  dbRejected: number;
+  redirects: number;
+  lostDeliveries: number;
+  duplicateDeliveries: number;
+  brokerMessages: number;
+  connections: number;
+}
+
+export interface Result {
+  scenario: Scenario;
+  totals: Totals;
+  latencyMs: LatencySummary;
+  servers: { id: number; connections: number }[];
+  timeline: ActionReport[];
+  series: SeriesRow[];
+  engine: { events: number; wallMs: number };
+}
+
+export interface MigrationInfo {
+  phase: 'announced' | 'draining' | 'finalizing';
+  movers: number;
+  drained: number;
+  oldServers: number[];
+  newServers: number[];
+}
+
+/** What the page shows now; cheap to build (O(servers)). */
+export interface LiveSnapshot {
+  nowUs: number;
+  events: number;
+  totals: Totals;
+  servers: ServerInfo[];
+  /** Open client connections now (all servers). */
+  connections: number;
+  db: { queue: number; busy: number; concurrency: number; utilization: number; capacityPerS: number };
+  broker: { queue: number; utilization: number; capacityPerS: number; subscriptions: number };
+  /** Delivery latency over the last few simulated seconds. */
+  recentLatency: { p50Ms: number; p99Ms: number; count: number; windowS: number };
+  /** The last complete simulated second. */
+  lastSecond: SeriesRow | null;
+  migration: MigrationInfo | null;
+  timeline: ActionReport[];
+  /** Bumps whenever ring/membership changes (re-read `ringView`). */
+  ringVersion: number;
+}
+
+/** The membership the chat service routes by, for drawing the ring or the modulo buckets. */
+export interface RingView {
+  version: number;
+  kind: 'ring' | 'modulo' | 'none';
+  /** Live servers in membership order. */
+  servers: number[];
+  /** Ring points (sorted) and the server owning each (ring kind only). */
+  points: Uint32Array;
+  owners: Uint16Array;
+}
+
+/** A deterministic sample of users for drawing: hash position, owner, connection. */
+export interface SampleView {
+  users: Uint32Array;
+  hashes: Uint32Array;
+  /** Owner by the current routing view (0xffff = none). */
+  owners: Uint16Array;
+  /** Server the user is connected to now (0xffff = not connected). */
+  connectedTo: Uint16Array;
+  /** 1 when the user's owner changed at the last membership change. */
+  moved: Uint8Array;
+  /** How many simulated users one sampled user stands for. */
+  usersPerSample: number;
+}
