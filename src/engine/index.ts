@@ -1,3 +1,8 @@
 /** The engine's one public face. */
 export * from './scenario';
 export * from './types';
+export { Simulation, createSimulation } from './simulation';
+export { Kernel, type EventHandler } from './core/kernel';
+export { Rng } from './core/rng';
+export { HashRing } from './model/hashRing';
+export { hashInt, hashPair } from './core/hash';

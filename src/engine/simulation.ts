@@ -1,0 +1,1627 @@
+import { Kernel, type EventHandler } from './core/kernel';
+import { Rng } from './core/rng';
+import { hashInt } from './core/hash';
+import { LatencyHistogram } from './metrics/histogram';
+import { Series, SERIES_FIELDS } from './metrics/series';
+import { Database, DbOp } from './model/database';
+import { HashRing } from './model/hashRing';
+import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
+import {
+  MsgKind,
+  NodeId,
+  TRACE_STRIDE,
+  type ActionReport,
+  type LiveSnapshot,
+  type MigrationInfo,
+  type Result,
+  type RingView,
+  type SampleView,
+  type SeriesRow,
+  type ServerInfo,
+  type Totals,
+} from './types';
+
+/** "No server": conn/owner value of a user with none. */
+const NONE = 0xffff;
+
+// Event types (kernel `type` register).
+const E_SECOND = 1;
+const E_SEND = 2;
+const E_WRITE_AT_DB = 3;
+const E_DB_DONE = 4;
+const E_TIMELINE = 5;
+const E_POLL = 6;
+const E_READ_AT_DB = 7;
+const E_POLL_RESPONSE = 8;
+const E_PUSH_AT_SERVER = 9;
+const E_PUSH_AT_CLIENT = 10;
+const E_PUBLISH_AT_BROKER = 11;
+const E_BROKER_OUT = 12;
+const E_RECONNECT = 13;
+const E_CONNECT_AT_SERVER = 14;
+const E_SUBSCRIBE = 15;
+const E_VIEW_CHANGE = 16;
+const E_DETECT_CRASH = 17;
+const E_DRAIN_TICK = 18;
+const E_FINALIZE = 19;
+
+// Push copy flags (upper 16 bits of payload d; low 16 bits = server).
+const F_OLD = 1; // dual-send copy to the old owner: never counts as pending or lost
+const F_TWIN = 2; // dual-send copy to the new owner (or flushed from its buffer)
+const F_ROOM = 4; // broker publish on a room topic
+
+// Connect flags.
+const C_VIA_LB = 1;
+
+// View-change kinds.
+const V_MEMBERSHIP = 0; // apply membership now (modulo, crash on a ring)
+const V_MIGRATE_START = 1;
+const V_FINALIZED = 2;
+
+/** Per-user migration buffer cap at the new owner (messages). */
+const BUFFER_CAP = 256;
+const DRAIN_TICK_US = 10_000;
+
+type ServerState = ServerInfo['state'];
+
+interface PendingAction {
+  kind: ActionKind;
+  server: number | undefined;
+  report: ActionReport;
+}
+
+interface Migration {
+  phase: MigrationInfo['phase'];
+  movers: Int32Array;
+  drained: number;
+  startUs: number;
+  oldServers: number[];
+  newServers: number[];
+  newRing: HashRing;
+  removing: number; // server being removed, or -1
+}
+
+/**
+ * One simulated world: clients, load balancer, endpoint servers, chat service, DB, coordination
+ * service with its ring, and broker, run by one kernel. Strategy semantics are in DESIGN.md.
+ *
+ * Construct with {@link createSimulation}; drive with {@link Simulation.runUntil}; read with
+ * {@link Simulation.live}, {@link Simulation.drainTrace} and {@link Simulation.result}.
+ */
+export class Simulation implements EventHandler {
+  readonly scenario: Scenario;
+  readonly kernel = new Kernel(1024);
+
+  private readonly rng: Rng;
+  private readonly rngSend: Rng;
+  private readonly rngLb: Rng;
+  private readonly rngClient: Rng;
+
+  private readonly strategy: Scenario['strategy'];
+  private readonly hashing: boolean;
+  private readonly ringMode: boolean;
+  private readonly users: number;
+  private readonly roomSize: number;
+  private readonly rooms: number;
+
+  // Timing (µs).
+  private readonly dcHopUs: number;
+  private readonly clientHopUs: number;
+  private readonly procUs: number;
+  private readonly setupUs: number;
+
+  // Lanes.
+  private readonly lSecond: number;
+  private readonly lPoll: number;
+  private readonly lReadUp: number;
+  private readonly lWriteUp: number;
+  private readonly lReadDown: number;
+  private readonly lCommitToServer: number;
+  private readonly lServerToClient: number;
+  private readonly lCommitToBroker: number;
+  private readonly lBrokerToServer: number;
+  private readonly lBrokerOut: number;
+  private readonly lConnect: number;
+  private readonly lRedirect: number;
+  private readonly lSubscribe: number;
+
+  // Per-user state (struct of arrays).
+  /** Polling: last seq read from the DB. Push: highest seq received (client de-dup). */
+  private readonly lastSeq: Uint32Array;
+  /** Polling: own messages committed since the last read. */
+  private readonly ownUnseen: Uint16Array;
+  /** Push: server holding the user's connection. */
+  private readonly conn: Uint16Array;
+  /** Hashing: user key hash; owner by the routing view. */
+  private readonly hash: Uint32Array;
+  private readonly owner: Uint16Array;
+  private ownerNew: Uint16Array | null = null;
+  /** Pub/sub: server subscribed at the broker on the user's behalf. */
+  private readonly subServer: Uint16Array;
+
+  // Rooms.
+  private readonly roomSeq: Uint32Array;
+  private readonly logCap: number;
+  private readonly logCommit: Uint32Array;
+  private readonly logSender: Uint16Array;
+
+  // Servers.
+  private nextServerId = 0;
+  private readonly serverState: ServerState[] = [];
+  private readonly connCount: number[] = [];
+  private readonly lbPending: number[] = [];
+  private readonly lbKnowsDead: boolean[] = [];
+  private readonly handled: number[] = [];
+  private readonly handledLastS: number[] = [];
+  private rrNext = 0;
+  private inflightPolls = 0;
+
+  // Routing view (coordination service as the members see it).
+  private members: number[] = [];
+  private ring: HashRing;
+  private ringVersion = 0;
+  private migration: Migration | null = null;
+  private deferred: PendingAction[] = [];
+
+  // Migration buffers at new owners (pool of linked entries).
+  private bufHead: Int32Array | null = null;
+  private bufTail: Int32Array | null = null;
+  private bufCount: Uint16Array | null = null;
+  private bufSeq = new Int32Array(0);
+  private bufCommit = new Int32Array(0);
+  private bufNext = new Int32Array(0);
+  private bufFree = -1;
+
+  // Broker.
+  private brokerBusyUntilUs = 0;
+  private brokerQueue = 0;
+  private brokerWorkAreaUs = 0;
+  private brokerWorkPrevS = 0;
+
+  private readonly db: Database;
+
+  // Totals and metrics.
+  private readonly t: Totals;
+  private readonly latency = new LatencyHistogram();
+  private readonly latencySecond = new LatencyHistogram();
+  private readonly latencyRing: LatencyHistogram[] = [];
+  private readonly latencyWindow = new LatencyHistogram();
+  private latencyWindowStamp = -1;
+  private readonly seriesStore = new Series();
+  private readonly prevTotals: Totals;
+  private readonly rowValues = new Float64Array(SERIES_FIELDS.length);
+  private secondsDone = 0;
+  private lastRow: SeriesRow | null = null;
+  private dbBusyPrev = 0;
+  private dbUtilLastS = 0;
+  private brokerUtilLastS = 0;
+
+  private readonly reports: ActionReport[] = [];
+  private readonly reconnectsAtAction: number[] = [];
+
+  // Tracing.
+  private readonly traceStride: number;
+  private trace = new Float64Array(TRACE_STRIDE * 4096);
+  private traceLen = 0;
+  private readonly sampleUsers: Uint32Array;
+  private readonly sampleMoved: Uint8Array;
+  private readonly stamp: Int32Array;
+  private stampEpoch = 0;
+
+  constructor(input: ScenarioInput | Scenario) {
+    const s = normalizeScenario(input);
+    this.scenario = s;
+    this.strategy = s.strategy;
+    this.hashing = s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing';
+    this.ringMode = s.strategy === 'consistent-hashing';
+    this.users = s.users;
+    this.roomSize = s.roomSize;
+    this.rooms = Math.max(1, Math.floor(s.users / s.roomSize));
+
+    this.rng = new Rng(s.seed);
+    this.rngSend = this.rng.fork('send');
+    this.rngLb = this.rng.fork('lb');
+    this.rngClient = this.rng.fork('client');
+
+    this.dcHopUs = Math.round((s.networkRttMs * 1000) / 2);
+    this.clientHopUs = Math.round((s.clientRttMs * 1000) / 2);
+    this.procUs = Math.round(s.serverProcessingMs * 1000);
+    this.setupUs = Math.round(s.connectSetupMs * 1000);
+
+    const k = this.kernel;
+    this.lSecond = k.addLane(1_000_000, 16);
+    const polling = s.strategy === 'polling';
+    this.lPoll = k.addLane(Math.round(s.pollIntervalS * 1e6), polling ? s.users : 16);
+    this.lReadUp = k.addLane(this.clientHopUs + this.procUs + this.dcHopUs);
+    this.lWriteUp = k.addLane(this.clientHopUs + this.procUs + 2 * this.dcHopUs);
+    this.lReadDown = k.addLane(this.dcHopUs + this.procUs + this.clientHopUs);
+    this.lCommitToServer = k.addLane(2 * this.dcHopUs);
+    this.lServerToClient = k.addLane(this.procUs + this.clientHopUs);
+    this.lCommitToBroker = k.addLane(2 * this.dcHopUs);
+    this.lBrokerToServer = k.addLane(this.dcHopUs);
+    this.lBrokerOut = k.addLane(-1);
+    this.lConnect = k.addLane(this.clientHopUs + this.setupUs);
+    this.lRedirect = k.addLane(2 * this.clientHopUs + this.setupUs);
+    this.lSubscribe = k.addLane(this.dcHopUs);
+
+    const n = s.users;
+    this.lastSeq = new Uint32Array(n);
+    this.ownUnseen = new Uint16Array(polling ? n : 0);
+    this.conn = new Uint16Array(polling ? 0 : n).fill(NONE);
+    this.hash = new Uint32Array(this.hashing ? n : 0);
+    this.owner = new Uint16Array(this.hashing ? n : 0).fill(NONE);
+    this.subServer = new Uint16Array(s.strategy === 'pubsub' ? n : 0).fill(NONE);
+    this.roomSeq = new Uint32Array(this.rooms);
+
+    // Room log (polling): commit times of the last `logCap` messages per room, for latency. Sized
+    // for the expected backlog between two reads plus six standard deviations.
+    if (polling) {
+      const lambdaRoomPerS = (this.membersOf(0) * s.messagesPerUserPerMin) / 60;
+      const backlog = lambdaRoomPerS * (s.pollIntervalS + 2 * s.pollJitterS + 1);
+      this.logCap = Math.min(4096, Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 3)));
+    } else this.logCap = 0;
+    this.logCommit = new Uint32Array(this.rooms * this.logCap);
+    this.logSender = new Uint16Array(this.rooms * this.logCap);
+
+    this.db = new Database(
+      k,
+      this.rng.fork('db'),
+      s.dbConcurrency,
+      s.dbQueryMs * 1000,
+      s.dbMaxQueue,
+      E_DB_DONE,
+    );
+    this.ring = new HashRing(s.vnodes);
+
+    this.t = zeroTotals();
+    this.prevTotals = zeroTotals();
+    for (let i = 0; i < 5; i++) this.latencyRing.push(new LatencyHistogram());
+
+    // Traced users: an evenly spaced deterministic sample.
+    const traced = Math.min(s.tracedUsers, n);
+    this.traceStride = traced > 0 ? Math.ceil(n / traced) : 0;
+    const sampleN = Math.min(n, 240);
+    const sampleStride = Math.ceil(n / sampleN);
+    const sample: number[] = [];
+    for (let u = 0; u < n && sample.length < sampleN; u += sampleStride) sample.push(u);
+    this.sampleUsers = Uint32Array.from(sample);
+    this.sampleMoved = new Uint8Array(sample.length);
+    this.stamp = new Int32Array(64).fill(-1);
+
+    // Servers at t = 0.
+    for (let i = 0; i < s.servers; i++) this.newServer();
+    this.members = this.liveServerIds();
+    if (this.hashing) {
+      for (let u = 0; u < n; u++) this.hash[u] = hashInt(u, 0x5eed);
+      if (this.ringMode) this.ring = HashRing.build(this.members, s.vnodes);
+      this.recomputeOwners(this.owner);
+      this.ringVersion++;
+    }
+
+    this.warmStart();
+
+    // Recurring machinery.
+    k.scheduleLane(this.lSecond, E_SECOND);
+    const ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
+    if (ratePerUs > 0) k.schedule(this.rngSend.exp(1 / ratePerUs), E_SEND);
+    s.timeline.forEach((e, i) => k.scheduleAt(Math.round(e.atS * 1e6), E_TIMELINE, i));
+  }
+
+  // ───────────────────────────── public API ─────────────────────────────
+
+  /** Simulated time now (µs). */
+  get nowUs(): number {
+    return this.kernel.now;
+  }
+
+  /** Runs events strictly before `untilUs`, at most `maxEvents`. Returns events run. */
+  runUntil(untilUs: number, maxEvents = Infinity): number {
+    return this.kernel.runUntil(untilUs, maxEvents, this);
+  }
+
+  /** Runs the scenario to `durationS`. */
+  run(): this {
+    this.runUntil(this.scenario.durationS * 1e6);
+    return this;
+  }
+
+  /** Applies an action now (the page's buttons); returns its report (updated as the run goes on). */
+  act(kind: ActionKind, server?: number): ActionReport {
+    return this.applyAction(kind, server);
+  }
+
+  /** Kernel callback: dispatches one event. */
+  handle(k: Kernel): void {
+    switch (k.type) {
+      case E_POLL:
+        return this.onPoll(k.a);
+      case E_READ_AT_DB:
+        return this.onReadAtDb(k.a, k.b);
+      case E_DB_DONE:
+        return this.onDbDone(k.a, k.b, k.c);
+      case E_POLL_RESPONSE:
+        return this.onPollResponse(k.a, k.b, k.c, k.d);
+      case E_SEND:
+        return this.onSend();
+      case E_WRITE_AT_DB:
+        return this.onWriteAtDb(k.a);
+      case E_PUSH_AT_SERVER:
+        return this.onPushAtServer(k.a, k.b, k.c, k.d);
+      case E_PUSH_AT_CLIENT:
+        return this.onPushAtClient(k.a, k.b, k.c, k.d);
+      case E_PUBLISH_AT_BROKER:
+        return this.onPublishAtBroker(k.a, k.b, k.c, k.d);
+      case E_BROKER_OUT:
+        return this.onBrokerOut(k.a, k.b, k.c, k.d);
+      case E_RECONNECT:
+        return this.connectViaLb(k.a);
+      case E_CONNECT_AT_SERVER:
+        return this.onConnectAtServer(k.a, k.b, k.c, k.d);
+      case E_SUBSCRIBE:
+        return this.onSubscribe(k.a, k.b);
+      case E_SECOND:
+        return this.onSecond();
+      case E_TIMELINE: {
+        const e = this.scenario.timeline[k.a]!;
+        this.applyAction(e.action, e.server);
+        return;
+      }
+      case E_VIEW_CHANGE:
+        return this.onViewChange(k.a);
+      case E_DETECT_CRASH:
+        return this.onDetectCrash(k.a);
+      case E_DRAIN_TICK:
+        return this.onDrainTick();
+      case E_FINALIZE:
+        return this.onFinalize();
+    }
+  }
+
+  // ───────────────────────────── workload ─────────────────────────────
+
+  private membersOf(room: number): number {
+    return room === this.rooms - 1 ? this.users - room * this.roomSize : this.roomSize;
+  }
+
+  private roomOf(u: number): number {
+    const r = Math.floor(u / this.roomSize);
+    return r >= this.rooms ? this.rooms - 1 : r;
+  }
+
+  private traced(u: number): boolean {
+    return this.traceStride > 0 && u % this.traceStride === 0;
+  }
+
+  private onSend(): void {
+    const k = this.kernel;
+    const s = this.scenario;
+    const u = this.rngSend.int(this.users);
+    // Superposition of per-user Poisson processes: one pending event for all users.
+    const ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
+    k.schedule(this.rngSend.exp(1 / ratePerUs), E_SEND);
+    k.scheduleLane(this.lWriteUp, E_WRITE_AT_DB, u);
+    if (this.traced(u)) {
+      const srv = NodeId.ServerBase + this.pickAnyServer(u);
+      const t0 = k.now;
+      const t1 = t0 + this.clientHopUs;
+      const t2 = t1 + this.procUs + this.dcHopUs;
+      this.rec(MsgKind.Write, NodeId.Client, srv, t0, t1, u);
+      this.rec(MsgKind.Write, srv, NodeId.Chat, t1 + this.procUs, t2, u);
+      this.rec(MsgKind.Write, NodeId.Chat, NodeId.Db, t2, t2 + this.dcHopUs, u);
+    }
+  }
+
+  private onWriteAtDb(u: number): void {
+    if (!this.db.submit(DbOp.Write, u, 0)) {
+      this.t.dbRejected++;
+      this.t.sendsFailed++;
+    }
+  }
+
+  private onDbDone(op: number, a: number, b: number): void {
+    this.db.complete();
+    if (op === DbOp.Write) this.commit(a);
+    else this.completeRead(a, b);
+  }
+
+  /** The DB committed user u's message: assign the room sequence number and route it. */
+  private commit(sender: number): void {
+    const k = this.kernel;
+    this.t.dbWrites++;
+    this.t.messagesSent++;
+    const room = this.roomOf(sender);
+    const seq = ++this.roomSeq[room]!;
+    const first = room * this.roomSize;
+    const members = this.membersOf(room);
+    this.t.expectedDeliveries += members - 1;
+    const commitU32 = k.now >>> 0;
+    const commitI32 = commitU32 | 0;
+
+    switch (this.strategy) {
+      case 'polling': {
+        const slot = room * this.logCap + (seq % this.logCap);
+        this.logCommit[slot] = commitU32;
+        this.logSender[slot] = sender - first;
+        const own = this.ownUnseen[sender]!;
+        if (own < 0xffff) this.ownUnseen[sender] = own + 1;
+        return;
+      }
+      case 'pubsub': {
+        const tracedSender = this.traced(sender);
+        if (tracedSender)
+          this.rec(MsgKind.Publish, NodeId.Db, NodeId.Broker, k.now, k.now + 2 * this.dcHopUs, sender);
+        if (this.scenario.topic === 'room') {
+          k.scheduleLane(
+            this.lCommitToBroker,
+            E_PUBLISH_AT_BROKER,
+            room,
+            seq,
+            commitI32,
+            (F_ROOM << 16) | (sender - first),
+          );
+        } else {
+          for (let i = 0; i < members; i++) {
+            const r = first + i;
+            if (r !== sender) k.scheduleLane(this.lCommitToBroker, E_PUBLISH_AT_BROKER, r, seq, commitI32, 0);
+          }
+        }
+        return;
+      }
+      default: {
+        // Hashing: the chat service routes each recipient's copy to its owner (both owners while
+        // a migration moves the recipient).
+        const mig = this.migration !== null && this.migration.phase !== 'announced' ? this.ownerNew : null;
+        for (let i = 0; i < members; i++) {
+          const r = first + i;
+          if (r === sender) continue;
+          const o = this.owner[r]!;
+          const n = mig !== null ? mig[r]! : o;
+          if (n !== o && n !== NONE) {
+            this.sendToServer(r, seq, commitI32, o, F_OLD);
+            this.sendToServer(r, seq, commitI32, n, F_TWIN);
+          } else this.sendToServer(r, seq, commitI32, o, 0);
+        }
+      }
+    }
+  }
+
+  private sendToServer(r: number, seq: number, commitI32: number, server: number, flags: number): void {
+    if (server === NONE) {
+      if (!(flags & F_OLD)) this.lose(r, seq, flags);
+      return;
+    }
+    const k = this.kernel;
+    k.scheduleLane(this.lCommitToServer, E_PUSH_AT_SERVER, r, seq, commitI32, (flags << 16) | server);
+    if (this.traced(r)) {
+      const t1 = k.now + this.dcHopUs;
+      this.rec(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
+      this.rec(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + this.dcHopUs, r);
+    }
+  }
+
+  /** A copy could not be delivered: count a loss unless another copy covers it. */
+  private lose(r: number, seq: number, flags: number): void {
+    if (flags & F_OLD) return;
+    if (flags & F_TWIN && seq <= this.lastSeq[r]!) return;
+    this.t.lostDeliveries++;
+  }
+
+  // ───────────────────────────── polling ─────────────────────────────
+
+  private warmStart(): void {
+    const k = this.kernel;
+    const s = this.scenario;
+    const n = this.users;
+    if (this.strategy === 'polling') {
+      // First polls at independent uniform phases in [0, interval): n sorted uniforms (cumulative
+      // exponential spacings) handed to users in a random order. Sorted, they go straight into
+      // the fixed-interval lane, whose later entries (now + interval) all come after them.
+      const intervalUs = Math.round(s.pollIntervalS * 1e6);
+      const rngPhase = this.rng.fork('phase');
+      const order = new Uint32Array(n);
+      for (let u = 0; u < n; u++) order[u] = u;
+      for (let i = n - 1; i > 0; i--) {
+        const j = rngPhase.int(i + 1);
+        const tmp = order[i]!;
+        order[i] = order[j]!;
+        order[j] = tmp;
+      }
+      const gaps = new Float64Array(n + 1);
+      let total = 0;
+      for (let i = 0; i <= n; i++) total += gaps[i] = rngPhase.exp(1);
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        acc += gaps[i]!;
+        k.scheduleLaneAt(this.lPoll, Math.floor((acc / total) * intervalUs), E_POLL, order[i]!);
+      }
+      return;
+    }
+    // Push strategies start in steady state: every user connected (and subscribed).
+    for (let u = 0; u < n; u++) {
+      const srv = this.hashing ? this.owner[u]! : this.lbPick();
+      this.conn[u] = srv;
+      this.connCount[srv]!++;
+      if (this.strategy === 'pubsub') this.subServer[u] = srv;
+    }
+    this.t.connects += n;
+  }
+
+  private onPoll(u: number): void {
+    const k = this.kernel;
+    const s = this.scenario;
+    // Next poll: a fixed-interval lane unless jittered.
+    if (s.pollJitterS > 0) {
+      const j = (this.rngClient.next() * 2 - 1) * s.pollJitterS * 1e6;
+      k.schedule(Math.max(1, s.pollIntervalS * 1e6 + j), E_POLL, u);
+    } else k.scheduleLane(this.lPoll, E_POLL, u);
+    this.t.polls++;
+    const srv = this.lbPick();
+    if (srv === NONE) return; // no server reachable: the poll fails at the LB
+    this.lbPending[srv]!++;
+    this.inflightPolls++;
+    this.handled[srv]!++;
+    k.scheduleLane(this.lReadUp, E_READ_AT_DB, u, srv);
+    if (this.traced(u)) {
+      const t1 = k.now + this.clientHopUs;
+      this.rec(MsgKind.Poll, NodeId.Client, NodeId.ServerBase + srv, k.now, t1, u);
+      this.rec(
+        MsgKind.Poll,
+        NodeId.ServerBase + srv,
+        NodeId.Db,
+        t1 + this.procUs,
+        t1 + this.procUs + this.dcHopUs,
+        u,
+      );
+    }
+  }
+
+  private onReadAtDb(u: number, srv: number): void {
+    if (this.serverState[srv] === 'crashed') {
+      // The server died with the request: the client just waits for its next poll.
+      this.lbPending[srv]!--;
+      this.inflightPolls--;
+      return;
+    }
+    if (!this.db.submit(DbOp.Read, u, srv)) {
+      this.t.dbRejected++;
+      this.kernel.scheduleLane(this.lReadDown, E_POLL_RESPONSE, u, srv, 0, 1);
+    }
+  }
+
+  /**
+   * The DB read for user u completed: it returns every message of the room newer than the user's
+   * last read. Latency is fixed now (arrival = now + the fixed return path); the client counts the
+   * deliveries when the response arrives.
+   */
+  private completeRead(u: number, srv: number): void {
+    const k = this.kernel;
+    this.t.dbReads++;
+    const room = this.roomOf(u);
+    const S = this.roomSeq[room]!;
+    const L = this.lastSeq[u]!;
+    const own = this.ownUnseen[u]!;
+    const others = S - L - own;
+    this.lastSeq[u] = S;
+    this.ownUnseen[u] = 0;
+    if (others > 0) {
+      const arrivalU32 = (k.now + this.lReadDownDelay()) >>> 0;
+      const first = room * this.roomSize;
+      const me = u - first;
+      const cap = this.logCap;
+      const from = Math.max(L + 1, S - cap + 1);
+      let recorded = 0;
+      for (let q = from; q <= S; q++) {
+        const slot = room * cap + (q % cap);
+        if (this.logSender[slot] === me) continue;
+        this.recordLatency((arrivalU32 - this.logCommit[slot]!) >>> 0);
+        recorded++;
+      }
+      this.t.latencyUnrecorded += others - recorded;
+    }
+    k.scheduleLane(this.lReadDown, E_POLL_RESPONSE, u, srv, others, 0);
+    if (this.traced(u)) {
+      const t1 = k.now + this.dcHopUs;
+      this.rec(MsgKind.PollResponse, NodeId.Db, NodeId.ServerBase + srv, k.now, t1, u);
+      this.rec(
+        MsgKind.PollResponse,
+        NodeId.ServerBase + srv,
+        NodeId.Client,
+        t1 + this.procUs,
+        t1 + this.procUs + this.clientHopUs,
+        u,
+      );
+    }
+  }
+
+  private lReadDownDelay(): number {
+    return this.dcHopUs + this.procUs + this.clientHopUs;
+  }
+
+  private onPollResponse(_u: number, srv: number, count: number, rejected: number): void {
+    this.lbPending[srv]!--;
+    this.inflightPolls--;
+    if (rejected) return;
+    if (count === 0) this.t.emptyPolls++;
+    else this.t.deliveries += count;
+  }
+
+  // ───────────────────────────── push ─────────────────────────────
+
+  private onPushAtServer(r: number, seq: number, commitI32: number, d: number): void {
+    const k = this.kernel;
+    const srv = d & 0xffff;
+    const flags = d >>> 16;
+    if (this.serverState[srv] === 'crashed') return this.lose(r, seq, flags);
+    this.handled[srv]!++;
+    if (this.conn[r] === srv) {
+      k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, commitI32, flags);
+      if (this.traced(r)) {
+        const t1 = k.now + this.procUs;
+        this.rec(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + this.clientHopUs, r);
+      }
+      return;
+    }
+    // The new owner keeps copies for a moving user until it connects (dual-send window).
+    const mig = this.migration;
+    if (flags & F_TWIN && mig !== null && this.ownerNew !== null && this.ownerNew[r] === srv) {
+      this.bufferPush(r, seq, commitI32);
+      return;
+    }
+    if (this.traced(r))
+      this.rec(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
+    this.lose(r, seq, flags);
+  }
+
+  private onPushAtClient(r: number, seq: number, commitI32: number, flags: number): void {
+    if (seq <= this.lastSeq[r]!) {
+      // Already received through the other owner: the client drops it by message id.
+      this.t.duplicateDeliveries++;
+      return;
+    }
+    if (flags & F_OLD || flags & F_TWIN || seq > this.lastSeq[r]!) this.lastSeq[r] = seq;
+    this.t.deliveries++;
+    this.recordLatency(((this.kernel.now >>> 0) - (commitI32 >>> 0)) >>> 0);
+  }
+
+  private bufferPush(r: number, seq: number, commitI32: number): void {
+    if (this.bufHead === null) {
+      this.bufHead = new Int32Array(this.users).fill(-1);
+      this.bufTail = new Int32Array(this.users).fill(-1);
+      this.bufCount = new Uint16Array(this.users);
+    }
+    if (this.bufCount![r]! >= BUFFER_CAP) {
+      this.lose(r, seq, F_TWIN);
+      return;
+    }
+    if (this.bufFree < 0) this.growBufferPool();
+    const e = this.bufFree;
+    this.bufFree = this.bufNext[e]!;
+    this.bufSeq[e] = seq;
+    this.bufCommit[e] = commitI32;
+    this.bufNext[e] = -1;
+    const tail = this.bufTail![r]!;
+    if (tail < 0) this.bufHead[r] = e;
+    else this.bufNext[tail] = e;
+    this.bufTail![r] = e;
+    this.bufCount![r]!++;
+  }
+
+  private growBufferPool(): void {
+    const old = this.bufSeq.length;
+    const n = Math.max(1024, old * 2);
+    const seq = new Int32Array(n);
+    seq.set(this.bufSeq);
+    const com = new Int32Array(n);
+    com.set(this.bufCommit);
+    const next = new Int32Array(n);
+    next.set(this.bufNext);
+    for (let i = old; i < n; i++) next[i] = i + 1 < n ? i + 1 : -1;
+    this.bufSeq = seq;
+    this.bufCommit = com;
+    this.bufNext = next;
+    this.bufFree = old;
+  }
+
+  /** Sends (flush) or drops (drop) user r's buffered copies. */
+  private releaseBuffer(r: number, flush: boolean): void {
+    if (this.bufHead === null) return;
+    let e = this.bufHead[r]!;
+    while (e >= 0) {
+      const next = this.bufNext[e]!;
+      if (flush)
+        this.kernel.scheduleLane(
+          this.lServerToClient,
+          E_PUSH_AT_CLIENT,
+          r,
+          this.bufSeq[e]!,
+          this.bufCommit[e]!,
+          F_TWIN,
+        );
+      else this.lose(r, this.bufSeq[e]!, F_TWIN);
+      this.bufNext[e] = this.bufFree;
+      this.bufFree = e;
+      e = next;
+    }
+    this.bufHead[r] = -1;
+    this.bufTail![r] = -1;
+    this.bufCount![r] = 0;
+  }
+
+  // ───────────────────────────── broker ─────────────────────────────
+
+  private onPublishAtBroker(target: number, seq: number, commitI32: number, d: number): void {
+    const k = this.kernel;
+    const flags = d >>> 16;
+    const s = this.scenario;
+    this.t.brokerPublishes++;
+    let recipients = 1;
+    let work = 1;
+    if (flags & F_ROOM) {
+      recipients = this.membersOf(target) - 1;
+      work = Math.max(1, this.distinctSubscribedServers(target, d & 0xffff));
+    }
+    if (this.brokerQueue >= s.brokerMaxQueue) {
+      this.t.brokerDropped++;
+      this.t.lostDeliveries += recipients;
+      return;
+    }
+    // Single-threaded FIFO (Redis-like): completions are in time order, so a monotone lane holds them.
+    const start = Math.max(k.now, this.brokerBusyUntilUs);
+    const serviceUs = (work * 1e6) / s.brokerCapacityPerS;
+    this.brokerBusyUntilUs = start + serviceUs;
+    this.brokerWorkAreaUs += serviceUs;
+    this.brokerQueue++;
+    k.scheduleLaneAt(
+      this.lBrokerOut,
+      Math.ceil(this.brokerBusyUntilUs),
+      E_BROKER_OUT,
+      target,
+      seq,
+      commitI32,
+      d,
+    );
+  }
+
+  private onBrokerOut(target: number, seq: number, commitI32: number, d: number): void {
+    this.brokerQueue--;
+    if ((d >>> 16) & F_ROOM) {
+      const first = target * this.roomSize;
+      const members = this.membersOf(target);
+      const sender = first + (d & 0xffff);
+      const epoch = ++this.stampEpoch;
+      for (let i = 0; i < members; i++) {
+        const r = first + i;
+        if (r === sender) continue;
+        const srv = this.subServer[r]!;
+        if (srv === NONE) {
+          this.t.lostDeliveries++;
+          continue;
+        }
+        if (this.stamp[srv] !== epoch) {
+          this.stamp[srv] = epoch;
+          this.t.brokerDeliveries++;
+        }
+        this.fanout(r, seq, commitI32, srv);
+      }
+      return;
+    }
+    const srv = this.subServer[target]!;
+    if (srv === NONE) {
+      // At-most-once: nobody subscribed, nothing kept.
+      this.t.lostDeliveries++;
+      return;
+    }
+    this.t.brokerDeliveries++;
+    this.fanout(target, seq, commitI32, srv);
+  }
+
+  private fanout(r: number, seq: number, commitI32: number, srv: number): void {
+    const k = this.kernel;
+    k.scheduleLane(this.lBrokerToServer, E_PUSH_AT_SERVER, r, seq, commitI32, srv);
+    if (this.traced(r))
+      this.rec(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + this.dcHopUs, r);
+  }
+
+  private distinctSubscribedServers(room: number, senderIdx: number): number {
+    const first = room * this.roomSize;
+    const members = this.membersOf(room);
+    const epoch = ++this.stampEpoch;
+    let n = 0;
+    for (let i = 0; i < members; i++) {
+      if (i === senderIdx) continue;
+      const srv = this.subServer[first + i]!;
+      if (srv !== NONE && this.stamp[srv] !== epoch) {
+        this.stamp[srv] = epoch;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private onSubscribe(u: number, srv: number): void {
+    if (this.conn[u] === srv && this.serverState[srv] !== 'crashed') this.subServer[u] = srv;
+  }
+
+  // ───────────────────────────── connections ─────────────────────────────
+
+  private newServer(): number {
+    const id = this.nextServerId++;
+    this.serverState[id] = 'up';
+    this.connCount[id] = 0;
+    this.lbPending[id] = 0;
+    this.lbKnowsDead[id] = false;
+    this.handled[id] = 0;
+    this.handledLastS[id] = 0;
+    return id;
+  }
+
+  private liveServerIds(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.nextServerId; i++)
+      if (this.serverState[i] === 'up' || this.serverState[i] === 'draining') out.push(i);
+    return out;
+  }
+
+  private routable(srv: number): boolean {
+    const st = this.serverState[srv];
+    // The LB keeps sending to a crashed server until its health check notices.
+    return st === 'up' || (st === 'crashed' && !this.lbKnowsDead[srv]);
+  }
+
+  /** Load-balancer placement by policy among routable servers; NONE when none. */
+  private lbPick(): number {
+    const n = this.nextServerId;
+    switch (this.scenario.lbPolicy) {
+      case 'round-robin':
+        for (let i = 0; i < n; i++) {
+          const srv = (this.rrNext + i) % n;
+          if (this.routable(srv)) {
+            this.rrNext = (srv + 1) % n;
+            return srv;
+          }
+        }
+        return NONE;
+      case 'random': {
+        let count = 0;
+        for (let i = 0; i < n; i++) if (this.routable(i)) count++;
+        if (count === 0) return NONE;
+        let pick = this.rngLb.int(count);
+        for (let i = 0; i < n; i++) if (this.routable(i) && pick-- === 0) return i;
+        return NONE;
+      }
+      default: {
+        let best = NONE;
+        let bestLoad = Infinity;
+        const polling = this.strategy === 'polling';
+        for (let i = 0; i < n; i++) {
+          if (!this.routable(i)) continue;
+          const load = (polling ? 0 : this.connCount[i]!) + this.lbPending[i]!;
+          if (load < bestLoad) {
+            bestLoad = load;
+            best = i;
+          }
+        }
+        return best;
+      }
+    }
+  }
+
+  /** A live server to draw a traced write through, chosen without touching any random stream. */
+  private pickAnyServer(u: number): number {
+    if (this.strategy !== 'polling' && this.conn[u] !== NONE) return this.conn[u]!;
+    const up: number[] = [];
+    for (let i = 0; i < this.nextServerId; i++) if (this.serverState[i] === 'up') up.push(i);
+    return up.length > 0 ? up[u % up.length]! : 0;
+  }
+
+  /** Client u starts a connection through the load balancer. */
+  private connectViaLb(u: number): void {
+    const k = this.kernel;
+    const srv = this.lbPick();
+    if (srv === NONE) {
+      this.scheduleRetry(u);
+      return;
+    }
+    this.lbPending[srv]!++;
+    k.scheduleLane(this.lConnect, E_CONNECT_AT_SERVER, u, srv, C_VIA_LB, 0);
+    if (this.traced(u))
+      this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + srv, k.now, k.now + this.clientHopUs, u);
+  }
+
+  private scheduleRetry(u: number): void {
+    const backoffUs = Math.max(1000, this.scenario.reconnectBackoffMs * 1000);
+    this.kernel.schedule(1 + this.rngClient.next() * backoffUs, E_RECONNECT, u);
+  }
+
+  private onConnectAtServer(u: number, srv: number, flags: number, hops: number): void {
+    const k = this.kernel;
+    if (flags & C_VIA_LB) this.lbPending[srv]!--;
+    const st = this.serverState[srv];
+    if (st !== 'up') {
+      // Refused (crashed, draining or gone): back off and try again through the LB.
+      this.scheduleRetry(u);
+      return;
+    }
+    if (this.hashing) {
+      const target = this.connectTarget(u);
+      if (target !== srv && target !== NONE) {
+        this.t.redirects++;
+        if (hops >= 4) {
+          this.scheduleRetry(u);
+          return;
+        }
+        k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, target, 0, hops + 1);
+        if (this.traced(u)) {
+          const t1 = k.now + this.clientHopUs;
+          this.rec(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
+          this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + target, t1, t1 + this.clientHopUs, u);
+        }
+        return;
+      }
+    }
+    const prev = this.conn[u]!;
+    if (prev !== NONE) this.connCount[prev]!--;
+    this.conn[u] = srv;
+    this.connCount[srv]!++;
+    this.t.connects++;
+    if (this.strategy === 'pubsub') {
+      k.scheduleLane(this.lSubscribe, E_SUBSCRIBE, u, srv);
+      if (this.traced(u))
+        this.rec(MsgKind.Coord, NodeId.ServerBase + srv, NodeId.Broker, k.now, k.now + this.dcHopUs, u);
+    }
+    if (
+      this.bufHead !== null &&
+      this.bufHead[u]! >= 0 &&
+      this.ownerNew !== null &&
+      this.ownerNew[u] === srv
+    ) {
+      this.releaseBuffer(u, true);
+    }
+  }
+
+  /** Where a connecting user belongs by the members' current view (new owner during a migration). */
+  private connectTarget(u: number): number {
+    if (this.migration !== null && this.migration.phase !== 'announced' && this.ownerNew !== null)
+      return this.ownerNew[u]!;
+    return this.owner[u]!;
+  }
+
+  /** Closes user u's connection; the client reconnects (via the LB after backoff, or straight to `to`). */
+  private disconnect(u: number, to = NONE): void {
+    const srv = this.conn[u]!;
+    if (srv === NONE) return;
+    this.conn[u] = NONE;
+    this.connCount[srv]!--;
+    if (this.strategy === 'pubsub') this.subServer[u] = NONE;
+    this.t.reconnects++;
+    const k = this.kernel;
+    if (to !== NONE) {
+      k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, to, 0, 0);
+      if (this.traced(u)) {
+        const t1 = k.now + this.clientHopUs;
+        this.rec(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
+        this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + to, t1, t1 + this.clientHopUs, u);
+      }
+    } else this.scheduleRetry(u);
+  }
+
+  // ───────────────────────────── membership & actions ─────────────────────────────
+
+  private recomputeOwners(
+    out: Uint16Array,
+    ring: HashRing = this.ring,
+    members: number[] = this.members,
+  ): void {
+    const n = this.users;
+    if (members.length === 0) {
+      out.fill(NONE);
+      return;
+    }
+    if (this.ringMode) for (let u = 0; u < n; u++) out[u] = ring.lookup(this.hash[u]!);
+    else {
+      const m = members.length;
+      for (let u = 0; u < n; u++) out[u] = members[this.hash[u]! % m]!;
+    }
+  }
+
+  private applyAction(kind: ActionKind, server?: number): ActionReport {
+    const k = this.kernel;
+    const report: ActionReport = {
+      atS: k.now / 1e6,
+      action: kind,
+      server: server ?? -1,
+      usersMoved: 0,
+      reconnects: 0,
+    };
+    this.reports.push(report);
+    this.reconnectsAtAction.push(this.t.reconnects);
+    // Membership changes wait for a running migration to finish (one reshuffle at a time); a
+    // crash cannot wait.
+    if (this.migration !== null && kind !== 'crash-server') {
+      this.deferred.push({ kind, server, report });
+      return report;
+    }
+    this.execute(kind, server, report);
+    return report;
+  }
+
+  private execute(kind: ActionKind, server: number | undefined, report: ActionReport): void {
+    const k = this.kernel;
+    const live = this.liveServerIds().filter((i) => this.serverState[i] === 'up');
+    if (kind === 'add-server') {
+      if (this.nextServerId >= 64) return; // LIMITS.maxServers
+      const id = this.newServer();
+      report.server = id;
+      this.traceCoord(id);
+      if (this.hashing)
+        this.changeMembership(
+          [...this.members, id].sort((a, b) => a - b),
+          report,
+          -1,
+        );
+      return;
+    }
+    const victim = server !== undefined && live.includes(server) ? server : live[live.length - 1];
+    if (victim === undefined || live.length <= (kind === 'remove-server' ? 1 : 0)) return;
+    report.server = victim;
+    if (kind === 'remove-server') {
+      this.traceCoord(victim);
+      if (this.hashing) {
+        this.serverState[victim] = 'draining';
+        this.changeMembership(
+          this.members.filter((m) => m !== victim),
+          report,
+          victim,
+        );
+        return;
+      }
+      // Polling and pub/sub: the LB stops placing users there; its users reconnect elsewhere.
+      this.serverState[victim] = 'removed';
+      if (this.strategy === 'pubsub') {
+        let moved = 0;
+        for (let u = 0; u < this.users; u++) {
+          if (this.conn[u] === victim) {
+            this.disconnect(u);
+            moved++;
+          }
+        }
+        report.usersMoved = moved;
+      }
+      return;
+    }
+    // crash-server: abrupt. Connections vanish now; everyone notices after the detection timeout.
+    if (this.migration !== null) this.abortMigration();
+    this.serverState[victim] = 'crashed';
+    const victims: number[] = [];
+    if (this.strategy !== 'polling') {
+      for (let u = 0; u < this.users; u++) {
+        if (this.conn[u] === victim) {
+          this.conn[u] = NONE;
+          victims.push(u);
+        }
+      }
+      this.connCount[victim] = 0;
+    }
+    if (this.strategy === 'pubsub') report.usersMoved = victims.length;
+    this.crashVictims.set(victim, Int32Array.from(victims));
+    k.schedule(this.scenario.failureDetectionS * 1e6, E_DETECT_CRASH, victim);
+  }
+
+  private readonly crashVictims = new Map<number, Int32Array>();
+  private pendingMembership: { members: number[]; report: ActionReport; removing: number } | null = null;
+
+  private traceCoord(srv: number): void {
+    const k = this.kernel;
+    const p = this.scenario.coordPropagationMs * 1000;
+    this.rec(MsgKind.Coord, NodeId.Coord, NodeId.ServerBase + srv, k.now, k.now + Math.max(p, 1), -1);
+    this.rec(MsgKind.Coord, NodeId.Coord, NodeId.Chat, k.now, k.now + Math.max(p, 1), -1);
+  }
+
+  /**
+   * The coordinator records a new membership now; members learn after the propagation delay.
+   * Modulo: everyone switches at once (the reconnect storm). Ring: the migration procedure.
+   */
+  private changeMembership(next: number[], report: ActionReport, removing: number): void {
+    const delayUs = this.scenario.coordPropagationMs * 1000;
+    if (this.ringMode) {
+      const newRing = this.ring.clone();
+      if (removing >= 0) newRing.remove(removing);
+      for (const m of next) if (!this.members.includes(m)) newRing.add(m);
+      this.migration = {
+        phase: 'announced',
+        movers: new Int32Array(0),
+        drained: 0,
+        startUs: this.kernel.now,
+        oldServers: [...this.members],
+        newServers: next,
+        newRing,
+        removing,
+      };
+      this.migrationReport = report;
+      this.kernel.schedule(delayUs, E_VIEW_CHANGE, V_MIGRATE_START);
+      return;
+    }
+    this.pendingMembership = { members: next, report, removing };
+    this.kernel.schedule(delayUs, E_VIEW_CHANGE, V_MEMBERSHIP);
+  }
+
+  private migrationReport: ActionReport | null = null;
+
+  private onViewChange(kind: number): void {
+    if (kind === V_MEMBERSHIP) return this.applyMembership();
+    if (kind === V_MIGRATE_START) return this.startMigration();
+    if (kind === V_FINALIZED) return this.finishMigration();
+  }
+
+  /** Members switch to a new membership at once; users on the wrong server are disconnected. */
+  private applyMembership(): void {
+    const pm = this.pendingMembership;
+    if (pm === null) return;
+    this.pendingMembership = null;
+    this.members = pm.members;
+    if (this.ringMode) {
+      this.ring = HashRing.build(this.members, this.scenario.vnodes);
+    }
+    const next = new Uint16Array(this.users);
+    this.recomputeOwners(next);
+    let moved = 0;
+    for (let u = 0; u < this.users; u++) if (next[u] !== this.owner[u]) moved++;
+    this.markSampleMoved(next);
+    this.owner.set(next);
+    pm.report.usersMoved = moved;
+    if (pm.removing >= 0) this.serverState[pm.removing] = 'removed';
+    for (let u = 0; u < this.users; u++) {
+      const c = this.conn[u]!;
+      if (c !== NONE && c !== this.owner[u]) this.disconnect(u);
+    }
+    this.ringVersion++;
+  }
+
+  private markSampleMoved(next: Uint16Array): void {
+    for (let i = 0; i < this.sampleUsers.length; i++) {
+      const u = this.sampleUsers[i]!;
+      this.sampleMoved[i] = next[u] !== this.owner[u] ? 1 : 0;
+    }
+  }
+
+  private startMigration(): void {
+    const mig = this.migration;
+    if (mig === null) return;
+    const next = this.ownerNew ?? new Uint16Array(this.users);
+    this.ownerNew = next;
+    this.recomputeOwners(next, mig.newRing, mig.newServers);
+    const movers: number[] = [];
+    for (let u = 0; u < this.users; u++) if (next[u] !== this.owner[u]) movers.push(u);
+    mig.movers = Int32Array.from(movers);
+    mig.phase = 'draining';
+    mig.startUs = this.kernel.now;
+    this.markSampleMoved(next);
+    if (this.migrationReport) this.migrationReport.usersMoved = movers.length;
+    this.ringVersion++;
+    this.kernel.schedule(0, E_DRAIN_TICK);
+  }
+
+  /** Drains movers evenly over the drain window: each is told to reconnect to its new owner. */
+  private onDrainTick(): void {
+    const mig = this.migration;
+    if (mig === null || mig.phase !== 'draining') return;
+    const k = this.kernel;
+    const windowUs = this.scenario.drainS * 1e6;
+    const elapsed = k.now - mig.startUs;
+    const target =
+      windowUs <= 0
+        ? mig.movers.length
+        : Math.min(mig.movers.length, Math.ceil((mig.movers.length * elapsed) / windowUs));
+    const next = this.ownerNew!;
+    while (mig.drained < target) {
+      const u = mig.movers[mig.drained++]!;
+      if (this.conn[u] !== NONE && this.conn[u] !== next[u]) this.disconnect(u, next[u]!);
+    }
+    if (mig.drained < mig.movers.length) k.schedule(DRAIN_TICK_US, E_DRAIN_TICK);
+    else {
+      mig.phase = 'finalizing';
+      // Finalize once the last movers have had time to reconnect.
+      k.schedule(2 * (2 * this.clientHopUs + this.setupUs) + 1000, E_FINALIZE);
+    }
+  }
+
+  private onFinalize(): void {
+    if (this.migration === null) return;
+    for (const srv of this.migration.newServers) this.traceCoord(srv);
+    this.kernel.schedule(this.scenario.coordPropagationMs * 1000, E_VIEW_CHANGE, V_FINALIZED);
+  }
+
+  /** Everyone routes by the new ring; dual-send stops; leftover buffers are dropped. */
+  private finishMigration(): void {
+    const mig = this.migration;
+    if (mig === null) return;
+    this.ring = mig.newRing;
+    this.members = mig.newServers;
+    const next = this.ownerNew!;
+    if (this.bufHead !== null)
+      for (let u = 0; u < this.users; u++) if (this.bufHead[u]! >= 0) this.releaseBuffer(u, false);
+    this.owner.set(next);
+    if (mig.removing >= 0) {
+      this.serverState[mig.removing] = 'removed';
+    }
+    // Anyone still on a server that no longer owns them (e.g. connected mid-window) moves now.
+    for (let u = 0; u < this.users; u++) {
+      const c = this.conn[u]!;
+      if (c !== NONE && c !== next[u]) this.disconnect(u);
+    }
+    this.migration = null;
+    this.migrationReport = null;
+    this.ringVersion++;
+    const d = this.deferred.shift();
+    if (d) this.execute(d.kind, d.server, d.report);
+  }
+
+  private abortMigration(): void {
+    // A crash during a migration: finish it at once (no drain) so the crash is handled on one view.
+    const mig = this.migration!;
+    if (mig.phase === 'announced') {
+      this.migration = null;
+      return;
+    }
+    this.finishMigration();
+  }
+
+  private onDetectCrash(victim: number): void {
+    this.lbKnowsDead[victim] = true;
+    const victims = this.crashVictims.get(victim) ?? new Int32Array(0);
+    this.crashVictims.delete(victim);
+    // Clients whose connection died notice now (heartbeat timeout) and reconnect after a backoff.
+    for (const u of victims) {
+      if (this.conn[u] !== NONE) continue;
+      this.t.reconnects++;
+      this.scheduleRetry(u);
+    }
+    if (this.strategy === 'pubsub') {
+      // The broker drops the dead server's subscriptions.
+      for (let u = 0; u < this.users; u++) if (this.subServer[u] === victim) this.subServer[u] = NONE;
+    }
+    if (this.hashing) {
+      const report = this.reports.filter((r) => r.action === 'crash-server' && r.server === victim).at(-1)!;
+      this.pendingMembership = { members: this.members.filter((m) => m !== victim), report, removing: -1 };
+      this.kernel.schedule(this.scenario.coordPropagationMs * 1000, E_VIEW_CHANGE, V_MEMBERSHIP);
+    }
+  }
+
+  // ───────────────────────────── metrics ─────────────────────────────
+
+  private recordLatency(us: number): void {
+    this.latency.record(us);
+    this.latencySecond.record(us);
+  }
+
+  private rec(kind: number, from: number, to: number, sendUs: number, recvUs: number, user: number): void {
+    if (this.traceLen + TRACE_STRIDE > this.trace.length) {
+      if (this.trace.length >= TRACE_STRIDE * 262_144) return; // nobody is draining: stop recording
+      const next = new Float64Array(this.trace.length * 2);
+      next.set(this.trace);
+      this.trace = next;
+    }
+    const t = this.trace;
+    const i = this.traceLen;
+    t[i] = kind;
+    t[i + 1] = from;
+    t[i + 2] = to;
+    t[i + 3] = sendUs;
+    t[i + 4] = recvUs;
+    t[i + 5] = user;
+    this.traceLen = i + TRACE_STRIDE;
+  }
+
+  /** Traced hops recorded since the last call (a copy; TRACE_STRIDE numbers per hop). */
+  drainTrace(): Float64Array {
+    const out = this.trace.slice(0, this.traceLen);
+    this.traceLen = 0;
+    return out;
+  }
+
+  private onSecond(): void {
+    const k = this.kernel;
+    k.scheduleLane(this.lSecond, E_SECOND);
+    const tS = k.now / 1e6 - 1;
+    if (tS < 0) return; // the tick at t = 0 only starts the clock
+    const t = this.t;
+    const p = this.prevTotals;
+    const v = this.rowValues;
+    const slot = this.secondsDone % this.latencyRing.length;
+    const ring = this.latencyRing[slot]!;
+    ring.reset();
+    ring.add(this.latencySecond);
+    const hist = this.latencySecond;
+    const values: Record<(typeof SERIES_FIELDS)[number], number> = {
+      dbReads: t.dbReads - p.dbReads,
+      dbWrites: t.dbWrites - p.dbWrites,
+      polls: t.polls - p.polls,
+      deliveries: t.deliveries - p.deliveries,
+      reconnects: t.reconnects - p.reconnects,
+      latencyP50Ms: hist.percentileUs(50) / 1000,
+      latencyP99Ms: hist.percentileUs(99) / 1000,
+      emptyPolls: t.emptyPolls - p.emptyPolls,
+      dbRejected: t.dbRejected - p.dbRejected,
+      redirects: t.redirects - p.redirects,
+      lostDeliveries: t.lostDeliveries - p.lostDeliveries,
+      duplicateDeliveries: t.duplicateDeliveries - p.duplicateDeliveries,
+      brokerMessages: t.brokerPublishes - p.brokerPublishes + (t.brokerDeliveries - p.brokerDeliveries),
+      connections: this.openConnections(),
+    };
+    for (let i = 0; i < SERIES_FIELDS.length; i++) v[i] = values[SERIES_FIELDS[i]!];
+    this.seriesStore.push(tS, v);
+    this.lastRow = { tS, ...values };
+    Object.assign(p, t);
+    hist.reset();
+    this.secondsDone++;
+    this.db.account();
+    this.dbUtilLastS = (this.db.busyAreaUs - this.dbBusyPrev) / (1e6 * this.db.concurrency);
+    this.dbBusyPrev = this.db.busyAreaUs;
+    this.brokerUtilLastS = Math.min(1, (this.brokerWorkAreaUs - this.brokerWorkPrevS) / 1e6);
+    this.brokerWorkPrevS = this.brokerWorkAreaUs;
+    for (let i = 0; i < this.nextServerId; i++) {
+      this.handledLastS[i] = this.handled[i]!;
+      this.handled[i] = 0;
+    }
+  }
+
+  private openConnections(): number {
+    if (this.strategy === 'polling') return this.inflightPolls;
+    let n = 0;
+    for (let i = 0; i < this.nextServerId; i++) n += this.connCount[i]!;
+    return n;
+  }
+
+  /**
+   * Deliveries neither made nor lost yet, counted from the world's state (not from the other
+   * counters): unread messages of polling clients, copies in flight or queued, buffered copies.
+   */
+  private countPending(): number {
+    let pending = 0;
+    if (this.strategy === 'polling') {
+      for (let u = 0; u < this.users; u++)
+        pending += this.roomSeq[this.roomOf(u)]! - this.lastSeq[u]! - this.ownUnseen[u]!;
+    }
+    this.kernel.forEachPending((type, a, b, c, d) => {
+      switch (type) {
+        case E_POLL_RESPONSE:
+          if (!d) pending += c;
+          return;
+        case E_PUSH_AT_SERVER:
+        case E_PUSH_AT_CLIENT: {
+          const flags = type === E_PUSH_AT_SERVER ? d >>> 16 : d;
+          if (flags & F_OLD) return;
+          if (flags & F_TWIN && b <= this.lastSeq[a]!) return;
+          pending++;
+          return;
+        }
+        case E_PUBLISH_AT_BROKER:
+        case E_BROKER_OUT:
+          pending += (d >>> 16) & F_ROOM ? this.membersOf(a) - 1 : 1;
+          return;
+      }
+    });
+    if (this.bufHead !== null) {
+      for (let u = 0; u < this.users; u++) {
+        for (let e = this.bufHead[u]!; e >= 0; e = this.bufNext[e]!)
+          if (this.bufSeq[e]! > this.lastSeq[u]!) pending++;
+      }
+    }
+    return pending;
+  }
+
+  private reportsNow(): ActionReport[] {
+    return this.reports.map((r, i) => ({
+      ...r,
+      reconnects: (this.reconnectsAtAction[i + 1] ?? this.t.reconnects) - this.reconnectsAtAction[i]!,
+    }));
+  }
+
+  private serverInfos(): ServerInfo[] {
+    const out: ServerInfo[] = [];
+    for (let i = 0; i < this.nextServerId; i++) {
+      out.push({
+        id: i,
+        state: this.serverState[i]!,
+        connections: this.strategy === 'polling' ? this.lbPending[i]! : this.connCount[i]!,
+        handledPerS: this.handledLastS[i]!,
+      });
+    }
+    return out;
+  }
+
+  /** What the page shows now. Cheap: O(servers) plus a 5-second histogram merge once a second. */
+  live(): LiveSnapshot {
+    const k = this.kernel;
+    const s = this.scenario;
+    if (this.latencyWindowStamp !== this.secondsDone) {
+      this.latencyWindow.reset();
+      for (const h of this.latencyRing) this.latencyWindow.add(h);
+      this.latencyWindowStamp = this.secondsDone;
+    }
+    const mig = this.migration;
+    const totals = { ...this.t, pendingDeliveries: 0 };
+    totals.pendingDeliveries = totals.expectedDeliveries - totals.deliveries - totals.lostDeliveries;
+    return {
+      nowUs: k.now,
+      events: k.events,
+      totals,
+      servers: this.serverInfos(),
+      connections: this.openConnections(),
+      db: {
+        queue: this.db.queueLength,
+        busy: this.db.busy,
+        concurrency: s.dbConcurrency,
+        utilization: this.dbUtilLastS,
+        capacityPerS: (s.dbConcurrency * 1000) / s.dbQueryMs,
+      },
+      broker: {
+        queue: this.brokerQueue,
+        utilization: this.brokerUtilLastS,
+        capacityPerS: s.brokerCapacityPerS,
+        subscriptions: this.strategy === 'pubsub' ? this.openConnections() : 0,
+      },
+      recentLatency: {
+        p50Ms: this.latencyWindow.percentileUs(50) / 1000,
+        p99Ms: this.latencyWindow.percentileUs(99) / 1000,
+        count: this.latencyWindow.count,
+        windowS: Math.min(this.secondsDone, this.latencyRing.length),
+      },
+      lastSecond: this.lastRow,
+      migration:
+        mig === null
+          ? null
+          : {
+              phase: mig.phase,
+              movers: mig.movers.length,
+              drained: mig.drained,
+              oldServers: [...mig.oldServers],
+              newServers: [...mig.newServers],
+            },
+      timeline: this.reportsNow(),
+      ringVersion: this.ringVersion,
+    };
+  }
+
+  /** The routing view for drawing the ring (or modulo buckets). */
+  ringView(): RingView {
+    const mig = this.migration;
+    const ring = mig !== null && mig.phase !== 'announced' ? mig.newRing : this.ring;
+    return {
+      version: this.ringVersion,
+      kind: this.ringMode ? 'ring' : this.hashing ? 'modulo' : 'none',
+      servers: mig !== null && mig.phase !== 'announced' ? [...mig.newServers] : [...this.members],
+      points: this.ringMode ? ring.points.slice() : new Uint32Array(0),
+      owners: this.ringMode ? ring.owners.slice() : new Uint16Array(0),
+    };
+  }
+
+  /** A deterministic sample of users: hash, owner, connection, moved at the last change. */
+  sampleView(): SampleView {
+    const n = this.sampleUsers.length;
+    const hashes = new Uint32Array(n);
+    const owners = new Uint16Array(n).fill(NONE);
+    const connectedTo = new Uint16Array(n).fill(NONE);
+    for (let i = 0; i < n; i++) {
+      const u = this.sampleUsers[i]!;
+      if (this.hashing) {
+        hashes[i] = this.hash[u]!;
+        owners[i] = this.connectTarget(u);
+      } else hashes[i] = hashInt(u, 0x5eed);
+      if (this.strategy !== 'polling') connectedTo[i] = this.conn[u]!;
+    }
+    return {
+      users: this.sampleUsers.slice(),
+      hashes,
+      owners,
+      connectedTo,
+      moved: this.sampleMoved.slice(),
+      usersPerSample: this.users / Math.max(1, n),
+    };
+  }
+
+  /** Complete simulated seconds so far. */
+  series(): SeriesRow[] {
+    return this.seriesStore.rows();
+  }
+
+  /** The Result contract (DESIGN.md) at the current simulated time. */
+  result(wallMs = 0): Result {
+    const totals: Totals = { ...this.t, pendingDeliveries: this.countPending() };
+    const h = this.latency;
+    return {
+      scenario: this.scenario,
+      totals,
+      latencyMs: {
+        mean: round3(h.meanUs / 1000),
+        p50: round3(h.percentileUs(50) / 1000),
+        p95: round3(h.percentileUs(95) / 1000),
+        p99: round3(h.percentileUs(99) / 1000),
+        max: round3(h.maxUs / 1000),
+      },
+      servers: this.serverInfos()
+        .filter((s) => s.state !== 'removed')
+        .map((s) => ({ id: s.id, connections: s.connections, state: s.state })),
+      timeline: this.reportsNow(),
+      series: this.seriesStore.rows(),
+      engine: { events: this.kernel.events, wallMs },
+    };
+  }
+
+  /** DB queue statistics for queueing checks (time-averaged since t = 0). */
+  dbStats(): {
+    utilization: number;
+    meanQueue: number;
+    meanWaitUs: number;
+    served: number;
+    rejected: number;
+  } {
+    this.db.account();
+    const T = Math.max(1, this.kernel.now);
+    return {
+      utilization: this.db.busyAreaUs / (T * this.db.concurrency),
+      meanQueue: this.db.queueAreaUs / T,
+      meanWaitUs: this.db.started > 0 ? this.db.waitSumUs / this.db.started : 0,
+      served: this.db.started,
+      rejected: this.db.rejected,
+    };
+  }
+
+  /** Bytes held by the engine's typed arrays (for the memory-per-user figure). */
+  memoryBytes(): number {
+    const arrays = [
+      this.lastSeq,
+      this.ownUnseen,
+      this.conn,
+      this.hash,
+      this.owner,
+      this.ownerNew,
+      this.subServer,
+      this.roomSeq,
+      this.logCommit,
+      this.logSender,
+      this.bufHead,
+      this.bufTail,
+      this.bufCount,
+      this.bufSeq,
+      this.bufCommit,
+      this.bufNext,
+    ];
+    let n = this.kernel.bytes;
+    for (const a of arrays) if (a) n += a.byteLength;
+    return n;
+  }
+}
+
+/** Creates a simulation; throws {@link ScenarioError} on invalid input. */
+export function createSimulation(input: ScenarioInput | Scenario): Simulation {
+  return new Simulation(input);
+}
+
+function zeroTotals(): Totals {
+  return {
+    messagesSent: 0,
+    expectedDeliveries: 0,
+    deliveries: 0,
+    lostDeliveries: 0,
+    pendingDeliveries: 0,
+    duplicateDeliveries: 0,
+    dbReads: 0,
+    dbWrites: 0,
+    dbRejected: 0,
+    polls: 0,
+    emptyPolls: 0,
+    connects: 0,
+    reconnects: 0,
+    redirects: 0,
+    sendsFailed: 0,
+    brokerPublishes: 0,
+    brokerDeliveries: 0,
+    brokerDropped: 0,
+    latencyUnrecorded: 0,
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
