@@ -111,7 +111,6 @@ export class Simulation implements EventHandler {
   private readonly setupUs: number;
 
   // Lanes.
-  private readonly lSecond: number;
   private readonly lPoll: number;
   private readonly lReadUp: number;
   private readonly lWriteUp: number;
@@ -228,21 +227,24 @@ export class Simulation implements EventHandler {
     this.procUs = Math.round(s.serverProcessingMs * 1000);
     this.setupUs = Math.round(s.connectSetupMs * 1000);
 
+    // Only the lanes a strategy uses exist: every pop scans each lane's head.
     const k = this.kernel;
-    this.lSecond = k.addLane(1_000_000, 16);
     const polling = s.strategy === 'polling';
-    this.lPoll = k.addLane(Math.round(s.pollIntervalS * 1e6), polling ? s.users : 16);
-    this.lReadUp = k.addLane(this.clientHopUs + this.procUs + this.dcHopUs);
-    this.lWriteUp = k.addLane(this.clientHopUs + this.procUs + 2 * this.dcHopUs);
-    this.lReadDown = k.addLane(this.dcHopUs + this.procUs + this.clientHopUs);
-    this.lCommitToServer = k.addLane(2 * this.dcHopUs);
-    this.lServerToClient = k.addLane(this.procUs + this.clientHopUs);
-    this.lCommitToBroker = k.addLane(2 * this.dcHopUs);
-    this.lBrokerToServer = k.addLane(this.dcHopUs);
-    this.lBrokerOut = k.addLane(-1);
-    this.lConnect = k.addLane(this.clientHopUs + this.setupUs);
-    this.lRedirect = k.addLane(2 * this.clientHopUs + this.setupUs);
-    this.lSubscribe = k.addLane(this.dcHopUs);
+    const pubsub = s.strategy === 'pubsub';
+    const lane = (needed: boolean, delayUs: number, capacity = 1024, narrow = false) =>
+      needed ? k.addLane(delayUs, capacity, narrow) : -1;
+    this.lPoll = lane(polling, Math.round(s.pollIntervalS * 1e6), s.users, true);
+    this.lReadUp = lane(polling, this.clientHopUs + this.procUs + this.dcHopUs);
+    this.lWriteUp = lane(true, this.clientHopUs + this.procUs + 2 * this.dcHopUs);
+    this.lReadDown = lane(polling, this.dcHopUs + this.procUs + this.clientHopUs);
+    this.lCommitToServer = lane(this.hashing, 2 * this.dcHopUs);
+    this.lServerToClient = lane(!polling, this.procUs + this.clientHopUs);
+    this.lCommitToBroker = lane(pubsub, 2 * this.dcHopUs);
+    this.lBrokerToServer = lane(pubsub, this.dcHopUs);
+    this.lBrokerOut = lane(pubsub, -1);
+    this.lConnect = lane(!polling, this.clientHopUs + this.setupUs);
+    this.lRedirect = lane(!polling, 2 * this.clientHopUs + this.setupUs);
+    this.lSubscribe = lane(pubsub, this.dcHopUs);
 
     const n = s.users;
     this.lastSeq = new Uint32Array(n);
@@ -258,7 +260,7 @@ export class Simulation implements EventHandler {
     if (polling) {
       const lambdaRoomPerS = (this.membersOf(0) * s.messagesPerUserPerMin) / 60;
       const backlog = lambdaRoomPerS * (s.pollIntervalS + 2 * s.pollJitterS + 1);
-      this.logCap = Math.min(4096, Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 3)));
+      this.logCap = Math.min(4096, Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 1)));
     } else this.logCap = 0;
     this.logCommit = new Uint32Array(this.rooms * this.logCap);
     this.logSender = new Uint16Array(this.rooms * this.logCap);
@@ -301,7 +303,7 @@ export class Simulation implements EventHandler {
     this.warmStart();
 
     // Recurring machinery.
-    k.scheduleLane(this.lSecond, E_SECOND);
+    k.scheduleAt(1_000_000, E_SECOND);
     const ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
     if (ratePerUs > 0) k.schedule(this.rngSend.exp(1 / ratePerUs), E_SEND);
     s.timeline.forEach((e, i) => k.scheduleAt(Math.round(e.atS * 1e6), E_TIMELINE, i));
@@ -1321,7 +1323,7 @@ export class Simulation implements EventHandler {
 
   private onSecond(): void {
     const k = this.kernel;
-    k.scheduleLane(this.lSecond, E_SECOND);
+    k.scheduleAt(k.now + 1_000_000, E_SECOND);
     const tS = k.now / 1e6 - 1;
     if (tS < 0) return; // the tick at t = 0 only starts the clock
     const t = this.t;
