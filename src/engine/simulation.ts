@@ -321,9 +321,12 @@ export class Simulation implements EventHandler {
     return this.kernel.runUntil(untilUs, maxEvents, this);
   }
 
-  /** Runs the scenario to `durationS`. */
+  /**
+   * Runs the scenario to `durationS`, including the events at that instant (so the last
+   * second's series row is complete).
+   */
   run(): this {
-    this.runUntil(this.scenario.durationS * 1e6);
+    this.runUntil(Math.round(this.scenario.durationS * 1e6) + 1);
     return this;
   }
 

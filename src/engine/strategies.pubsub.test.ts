@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { SimHarness, expectNear } from './testing/harness';
+
+const base = {
+  strategy: 'pubsub' as const,
+  users: 20_000,
+  servers: 4,
+  messagesPerUserPerMin: 6,
+  durationS: 30,
+};
+
+describe('pub/sub', () => {
+  it('reads nothing from the DB on the delivery path', () => {
+    const h = new SimHarness(base).runTo(30);
+    expect(h.result.totals.dbReads).toBe(0);
+    expect(h.result.totals.polls).toBe(0);
+    expect(h.result.totals.dbWrites).toBe(h.result.totals.messagesSent);
+  });
+
+  it('delivers in a few network hops, whatever the poll interval', () => {
+    const run = (pollIntervalS: number) => new SimHarness({ ...base, pollIntervalS }).runTo(30).result;
+    const a = run(1);
+    const b = run(60);
+    const s = a.scenario;
+    // DB → chat → broker, broker routing, broker → server, server processing, server → client.
+    const hopsMs =
+      3 * (s.networkRttMs / 2) + 1000 / s.brokerCapacityPerS + s.serverProcessingMs + s.clientRttMs / 2;
+    expectNear(a.latencyMs.mean, hopsMs, 0.02, 'mean latency');
+    expect(a.latencyMs.p99).toBeLessThan(hopsMs * 1.1);
+    expect(b.latencyMs).toEqual(a.latencyMs);
+  });
+
+  it('moves nobody when a server is added', () => {
+    const h = new SimHarness(base).runTo(10).act('add-server').runTo(30);
+    expect(h.result.timeline[0]!.usersMoved).toBe(0);
+    expect(h.result.totals.reconnects).toBe(0);
+    h.expectConservation();
+  });
+
+  it('keeps servers balanced with least-connections when a crashed server’s users come back', () => {
+    const h = new SimHarness({ ...base, servers: 5 }).runTo(5).act('crash-server', 1).runTo(30);
+    const up = h.result.servers.filter((s) => s.id !== 1).map((s) => s.connections);
+    const mean = base.users / 4;
+    expect(Math.max(...up) - Math.min(...up)).toBeLessThanOrEqual(Math.ceil(mean * 0.01));
+    expect(h.result.timeline[0]!.usersMoved).toBe(base.users / 5);
+    h.expectConservation();
+  });
+
+  it('charges the broker publishes × fan-out', () => {
+    const h = new SimHarness({ ...base, topic: 'user', roomSize: 4 }).runTo(30);
+    const t = h.result.totals;
+    // Topic per user: one publish per recipient; the difference is still on its way to the broker.
+    const notYetPublished = t.messagesSent * 3 - t.brokerPublishes;
+    expect(notYetPublished).toBeGreaterThanOrEqual(0);
+    expect(notYetPublished).toBeLessThanOrEqual(t.pendingDeliveries);
+    // Each publish fans out to the one server subscribed for that user.
+    expect(t.brokerDeliveries).toBeGreaterThanOrEqual(t.deliveries);
+    expect(t.brokerDeliveries - t.deliveries).toBeLessThanOrEqual(t.pendingDeliveries);
+    // Topic per room: one publish per message, fanned out to each server holding a member.
+    const room = new SimHarness({ ...base, topic: 'room', roomSize: 4 }).runTo(30).result.totals;
+    expect(room.brokerPublishes).toBeLessThanOrEqual(room.messagesSent);
+    expect(room.brokerPublishes).toBeGreaterThan(room.messagesSent * 0.99);
+    const fanout = room.brokerDeliveries / room.brokerPublishes;
+    expect(fanout).toBeGreaterThan(1);
+    expect(fanout).toBeLessThanOrEqual(3);
+  });
+
+  it('overloads the broker when publishes × fan-out exceed its capacity', () => {
+    // A DB big enough that the broker, not the DB, is the bottleneck.
+    const h = new SimHarness({
+      ...base,
+      users: 100_000,
+      messagesPerUserPerMin: 60,
+      dbConcurrency: 1000,
+      brokerCapacityPerS: 50_000,
+      brokerMaxQueue: 20_000,
+    }).runTo(10);
+    const t = h.result.totals;
+    expect(t.brokerDropped).toBeGreaterThan(0);
+    expect(t.lostDeliveries).toBeGreaterThan(0);
+    // Routed per second ≈ capacity.
+    const rows = h.rows(3, 10);
+    const routed = rows.reduce((s, r) => s + r.deliveries, 0) / rows.length;
+    expectNear(routed, 50_000, 0.05, 'broker throughput');
+    h.expectConservation();
+  });
+});

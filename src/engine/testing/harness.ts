@@ -1,0 +1,77 @@
+import { expect } from 'vitest';
+import { createSimulation, type Simulation } from '../simulation';
+import type { ActionKind, ScenarioInput } from '../scenario';
+import type { Result } from '../types';
+
+/**
+ * Fluent headless harness for engine tests:
+ * `new SimHarness({ strategy: 'pubsub' }).runFor(10).act('crash-server').runFor(10).expectConservation()`.
+ */
+export class SimHarness {
+  readonly sim: Simulation;
+  private cached: Result | null = null;
+
+  constructor(scenario: ScenarioInput) {
+    this.sim = createSimulation(scenario);
+  }
+
+  /** Runs `seconds` more simulated seconds. */
+  runFor(seconds: number): this {
+    this.sim.runUntil(this.sim.nowUs + Math.round(seconds * 1e6));
+    this.cached = null;
+    return this;
+  }
+
+  /** Runs until simulated time `seconds`. */
+  runTo(seconds: number): this {
+    this.sim.runUntil(Math.round(seconds * 1e6));
+    this.cached = null;
+    return this;
+  }
+
+  act(kind: ActionKind, server?: number): this {
+    this.sim.act(kind, server);
+    this.cached = null;
+    return this;
+  }
+
+  get result(): Result {
+    this.cached ??= this.sim.result();
+    return this.cached;
+  }
+
+  /** Every expected delivery is delivered, lost or pending, and expected = Σ recipients. */
+  expectConservation(): this {
+    const t = this.result.totals;
+    expect(t.deliveries + t.lostDeliveries + t.pendingDeliveries, 'delivered + lost + pending').toBe(
+      t.expectedDeliveries,
+    );
+    expect(t.pendingDeliveries, 'pending').toBeGreaterThanOrEqual(0);
+    return this;
+  }
+
+  /** Series rows with tS in [fromS, toS). */
+  rows(fromS: number, toS = Infinity) {
+    return this.result.series.filter((r) => r.tS >= fromS && r.tS < toS);
+  }
+}
+
+/** |actual − expected| ≤ relTol·|expected|, with a readable failure. */
+export function expectNear(actual: number, expected: number, relTol: number, label = 'value'): void {
+  const err = Math.abs(actual - expected) / Math.max(1e-12, Math.abs(expected));
+  expect(err, `${label}: ${actual} vs expected ${expected} (tolerance ${relTol * 100}%)`).toBeLessThanOrEqual(
+    relTol,
+  );
+}
+
+/** Erlang C: probability an arrival waits in an M/M/c queue with offered load a = λ/μ. */
+export function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const top = ((term * a) / c) * (c / (c - a));
+  return top / (sum + top);
+}
