@@ -519,25 +519,19 @@ export class Simulation implements EventHandler {
     const n = this.users;
     if (this.strategy === 'polling') {
       // First polls at independent uniform phases in [0, interval): n sorted uniforms (cumulative
-      // exponential spacings) handed to users in a random order. Sorted, they go straight into
-      // the fixed-interval lane, whose later entries (now + interval) all come after them.
+      // exponential spacings). Users are interchangeable, so the k-th smallest phase goes to user
+      // k: a poll round then sweeps per-user arrays in order (cache-friendly) instead of at random.
+      // Sorted, they go straight into the fixed-interval lane, whose later entries (now +
+      // interval) all come after them.
       const intervalUs = Math.round(s.pollIntervalS * 1e6);
       const rngPhase = this.rng.fork('phase');
-      const order = new Uint32Array(n);
-      for (let u = 0; u < n; u++) order[u] = u;
-      for (let i = n - 1; i > 0; i--) {
-        const j = rngPhase.int(i + 1);
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      const gaps = new Float64Array(n + 1);
       let total = 0;
+      const gaps = new Float64Array(n + 1);
       for (let i = 0; i <= n; i++) total += gaps[i] = rngPhase.exp(1);
       let acc = 0;
-      for (let i = 0; i < n; i++) {
-        acc += gaps[i]!;
-        k.scheduleLaneAt(this.lPoll, Math.floor((acc / total) * intervalUs), E_POLL, order[i]!);
+      for (let u = 0; u < n; u++) {
+        acc += gaps[u]!;
+        k.scheduleLaneAt(this.lPoll, Math.floor((acc / total) * intervalUs), E_POLL, u);
       }
       return;
     }
