@@ -113,6 +113,17 @@ describe('determinism', () => {
     expect(strip(sim.result())).toEqual(strip(a));
   });
 
+  it('continues from a checkpoint exactly as the original does', () => {
+    const a = createSimulation(scenario).run().result();
+    const sim = createSimulation(scenario);
+    sim.runUntil(5.5e6); // mid-migration
+    const copy = sim.checkpoint();
+    sim.run();
+    copy.run();
+    expect(strip(copy.result())).toEqual(strip(a));
+    expect(strip(sim.result())).toEqual(strip(a));
+  });
+
   it('is not disturbed by reading traces and live snapshots', () => {
     const a = createSimulation(scenario).run().result();
     const sim = createSimulation(scenario);

@@ -1,6 +1,7 @@
 import { Kernel, type EventHandler } from './core/kernel';
 import { Rng } from './core/rng';
 import { hashInt } from './core/hash';
+import { deepClone } from './core/clone';
 import { LatencyHistogram } from './metrics/histogram';
 import { Series, SERIES_FIELDS } from './metrics/series';
 import { Database, DbOp } from './model/database';
@@ -328,6 +329,14 @@ export class Simulation implements EventHandler {
   run(): this {
     this.runUntil(Math.round(this.scenario.durationS * 1e6) + 1);
     return this;
+  }
+
+  /**
+   * A deep copy of the whole world at this instant. Running the copy gives exactly what running
+   * the original would (checkpoints for rewind; forks for "what if").
+   */
+  checkpoint(): Simulation {
+    return deepClone(this);
   }
 
   /** Applies an action now (the page's buttons); returns its report (updated as the run goes on). */
