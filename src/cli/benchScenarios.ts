@@ -1,0 +1,156 @@
+/**
+ * The bench's fixed set of scenarios. Each runs in its own child process (see bench.ts) so its peak
+ * RSS is its own.
+ */
+import { normalizeScenario, type Result, type ScenarioInput, type Strategy } from '../engine';
+import { runHeadless } from './headless';
+import { KERNEL_MICRO, runKernelMicro } from './kernelMicro';
+import { REFERENCE_POLL_DB, runReferencePollDb } from './referencePollDb';
+
+export interface BenchRun {
+  simSeconds: number;
+  events: number;
+  /** Wall time of the measured part when the runner times it itself (else the child times run()). */
+  wallMs?: number;
+  /** Scenario-specific figures (correctness checks such as the reference's mean response). */
+  extra?: Record<string, number | string>;
+}
+
+export interface BenchScenario {
+  name: string;
+  users: number;
+  /** Strategy, for the memory-per-user comparison between sizes. */
+  strategy?: Strategy;
+  note?: string;
+  run(): BenchRun;
+}
+
+/** DB connections that keep the DB about `rho` busy under a polling scenario's reads and writes. */
+export function dbConcurrencyFor(
+  users: number,
+  pollIntervalS: number,
+  msgsPerMin: number,
+  queryMs: number,
+  rho: number,
+): number {
+  const queriesPerS = users / pollIntervalS + (users * msgsPerMin) / 60;
+  return Math.ceil((queriesPerS * queryMs) / 1000 / rho);
+}
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+function modelRun(
+  input: ScenarioInput,
+  extra: (r: Result) => Record<string, number | string>,
+): () => BenchRun {
+  return () => {
+    const s = normalizeScenario(input);
+    const r = runHeadless(s);
+    return {
+      simSeconds: s.durationS,
+      events: r.engine.events,
+      wallMs: r.engine.wallMs,
+      extra: {
+        latencyMeanMs: round(r.latencyMs.mean),
+        latencyP99Ms: round(r.latencyMs.p99),
+        deliveries: r.totals.deliveries,
+        lostDeliveries: r.totals.lostDeliveries,
+        ...extra(r),
+      },
+    };
+  };
+}
+
+function polling(name: string, users: number): BenchScenario {
+  const pollIntervalS = 10;
+  const dbQueryMs = 1;
+  const dbConcurrency = dbConcurrencyFor(users, pollIntervalS, 1, dbQueryMs, 0.75);
+  const busy = ((users / pollIntervalS + users / 60) * dbQueryMs) / 1000 / dbConcurrency;
+  return {
+    name,
+    users,
+    strategy: 'polling',
+    note: `poll every ${pollIntervalS} s, 60 s; dbConcurrency ${dbConcurrency} × dbQueryMs ${dbQueryMs} → DB ≈ ${Math.round(busy * 100)}% busy`,
+    run: modelRun(
+      { strategy: 'polling', users, pollIntervalS, durationS: 60, dbQueryMs, dbConcurrency },
+      (r) => ({
+        dbReadsPerS: Math.round(r.totals.dbReads / r.scenario.durationS),
+        expectedDbReadsPerS: users / pollIntervalS,
+        dbRejected: r.totals.dbRejected,
+      }),
+    ),
+  };
+}
+
+function push(strategy: Strategy, users: number, addServerAtS: number | null): BenchScenario {
+  const size = users >= 1e6 ? `${users / 1e6}m` : `${users / 1e3}k`;
+  const timeline = addServerAtS === null ? [] : [{ atS: addServerAtS, action: 'add-server' as const }];
+  return {
+    name: `${strategy}-${size}`,
+    users,
+    strategy,
+    note: `60 s${addServerAtS === null ? '' : `, add-server at ${addServerAtS} s`}`,
+    run: modelRun({ strategy, users, durationS: 60, timeline }, (r) => ({
+      usersMoved: r.timeline[0]?.usersMoved ?? 0,
+      reconnects: r.totals.reconnects,
+    })),
+  };
+}
+
+export const BENCH_SCENARIOS: BenchScenario[] = [
+  {
+    name: 'kernel-micro',
+    users: 0,
+    note: `schedule+pop only, ${KERNEL_MICRO.pending} pending: half in ${KERNEL_MICRO.laneDelaysUs.length} fixed-delay lanes, half in the heap (exp delays), half the events from each; wallMs is the loop only`,
+    run: () => {
+      const r = runKernelMicro();
+      return {
+        simSeconds: r.simSeconds,
+        events: r.events,
+        wallMs: r.loopMs,
+        extra: { heapShare: round(r.heapShare) },
+      };
+    },
+  },
+  {
+    name: 'kernel-micro-small-heap',
+    users: 0,
+    note: 'as kernel-micro but 1% of the pending events in the heap (the shape of the HopScope model: timers and hops in lanes, a few service completions in the heap)',
+    run: () => {
+      const r = runKernelMicro({ laneShare: 0.99 });
+      return {
+        simSeconds: r.simSeconds,
+        events: r.events,
+        wallMs: r.loopMs,
+        extra: { heapShare: round(r.heapShare) },
+      };
+    },
+  },
+  {
+    name: 'reference-poll-db',
+    users: REFERENCE_POLL_DB.clients,
+    note: 'DESIGN.md reference: 100k clients, P = 10 s, 16 workers + 8 DB connections at 70%, 5M events; wallMs includes setup',
+    run: () => {
+      const r = runReferencePollDb();
+      return {
+        simSeconds: r.simSeconds,
+        events: r.events,
+        extra: {
+          meanResponseMs: round(r.meanResponseMs, 4),
+          expectedMeanResponseMs: 5.7734,
+          responses: r.responses,
+          serverUtilisation: round(r.serverUtilisation, 4),
+          dbUtilisation: round(r.dbUtilisation, 4),
+        },
+      };
+    },
+  },
+  polling('polling-100k', 100_000),
+  polling('polling-1m', 1_000_000),
+  push('modulo-hashing', 100_000, 30),
+  push('consistent-hashing', 100_000, 30),
+  push('pubsub', 100_000, 30),
+  push('modulo-hashing', 1_000_000, 30),
+  push('consistent-hashing', 1_000_000, 30),
+  push('pubsub', 1_000_000, null),
+];

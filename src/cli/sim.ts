@@ -1,0 +1,8 @@
+/**
+ * `npm run --silent sim -- [--scenario FILE.json] [--FIELD VALUE ...] [--at S:ACTION[:SERVER] ...]`
+ * (see simMain.ts and `--help`).
+ */
+import { main } from './simMain';
+
+// Exit through exitCode, not process.exit(), so a large JSON piped to a slow reader is flushed.
+process.exitCode = main(process.argv.slice(2), process.stdout, process.stderr);
