@@ -8,6 +8,7 @@ import { createSimulation, type Result, type Scenario } from '../engine';
 export function runHeadless(scenario: Scenario): Result {
   const t0 = performance.now();
   const sim = createSimulation(scenario);
-  sim.runUntil(scenario.durationS * 1e6);
+  // The engine's own definition of "run to durationS" (it owns the end-of-run boundary).
+  sim.run();
   return sim.result(performance.now() - t0);
 }
