@@ -1,0 +1,304 @@
+import type { ActionReport, Scenario } from '../engine';
+
+/** Headline metrics that can explain themselves. */
+export type MetricId =
+  | 'db-reads'
+  | 'db-writes'
+  | 'empty-polls'
+  | 'latency-p50'
+  | 'latency-p99'
+  | 'reconnects'
+  | 'connections'
+  | 'lost'
+  | 'broker';
+
+export interface Explanation {
+  metric: MetricId;
+  title: string;
+  /** The arithmetic with the current values substituted, one step per line. */
+  lines: string[];
+  /** What the formula predicts (null when it predicts no single number). */
+  expected: number | null;
+  unit: string;
+}
+
+/** What the explanation needs besides the scenario. */
+export interface ExplainContext {
+  /** Endpoint servers up now. */
+  servers: number;
+  /** The last scale action, with the number of servers just before it. */
+  lastAction?: (ActionReport & { serversBefore: number }) | undefined;
+}
+
+const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const nf2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const n = (x: number) => nf.format(x);
+const pct = (x: number) => `${nf.format(x * 100)} %`;
+const ms = (x: number) => (x >= 1000 ? `${nf2.format(x / 1000)} s` : `${nf.format(x)} ms`);
+
+/** DB capacity in queries per second: concurrency ÷ service time. */
+export function dbCapacityPerS(s: Scenario): number {
+  return (s.dbConcurrency * 1000) / s.dbQueryMs;
+}
+
+/** Rate at which one user receives messages from the others in its room (per second). */
+export function receiveRatePerS(s: Scenario): number {
+  return ((s.roomSize - 1) * s.messagesPerUserPerMin) / 60;
+}
+
+/** One-way path from the DB to a client, per strategy (ms): what every delivery pays at least. */
+export function pushPathMs(s: Scenario): { total: number; parts: string[] } {
+  const dc = s.networkRttMs / 2;
+  const client = s.clientRttMs / 2;
+  const proc = s.serverProcessingMs;
+  if (s.strategy === 'pubsub') {
+    const broker = 1000 / s.brokerCapacityPerS;
+    return {
+      total: 3 * dc + broker + proc + client,
+      parts: [
+        `DB → chat → broker → server: 3 × ${ms(dc)}`,
+        `broker routing ${ms(broker)}`,
+        `server ${ms(proc)}`,
+        `server → client ${ms(client)}`,
+      ],
+    };
+  }
+  if (s.strategy === 'polling') {
+    return {
+      total: dc + proc + client,
+      parts: [`DB → server ${ms(dc)}`, `server ${ms(proc)}`, `server → client ${ms(client)}`],
+    };
+  }
+  return {
+    total: 2 * dc + proc + client,
+    parts: [`DB → chat → owner: 2 × ${ms(dc)}`, `server ${ms(proc)}`, `server → client ${ms(client)}`],
+  };
+}
+
+/**
+ * How a headline number follows from the settings, with the current values substituted. The page
+ * shows it next to the measured value so the model and the arithmetic can be compared.
+ */
+export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Explanation {
+  const polling = s.strategy === 'polling';
+  const writesPerS = (s.users * s.messagesPerUserPerMin) / 60;
+  switch (metric) {
+    case 'db-reads': {
+      if (!polling)
+        return {
+          metric,
+          title: 'DB reads per second',
+          lines: [
+            'Pushes carry the message itself: nobody asks the DB whether something changed.',
+            'Reads on the delivery path: 0',
+          ],
+          expected: 0,
+          unit: '/s',
+        };
+      const demand = s.users / s.pollIntervalS;
+      const cap = dbCapacityPerS(s);
+      const lines = [
+        `${n(s.users)} users ÷ ${n(s.pollIntervalS)} s = ${n(demand)} polls/s, each one DB read, whether or not anything changed.`,
+      ];
+      if (demand + writesPerS > cap) {
+        const served = (cap * demand) / (demand + writesPerS);
+        lines.push(
+          `The DB serves ${n(s.dbConcurrency)} queries at once × (1000 ÷ ${n(s.dbQueryMs)} ms) = ${n(cap)} queries/s: it is saturated — the rest wait in its queue or are turned away.`,
+          `Reads get their share of that capacity: ${n(cap)} × ${n(demand)} ÷ (${n(demand)} + ${n(writesPerS)} writes/s) = ${n(served)} reads/s.`,
+        );
+        return { metric, title: 'DB reads per second', lines, expected: served, unit: '/s' };
+      }
+      return { metric, title: 'DB reads per second', lines, expected: demand, unit: '/s' };
+    }
+    case 'db-writes':
+      return {
+        metric,
+        title: 'DB writes per second',
+        lines: [
+          `${n(s.users)} users × ${n(s.messagesPerUserPerMin)} messages/min ÷ 60 = ${n(writesPerS)} writes/s — every strategy stores each message once.`,
+        ],
+        expected: writesPerS,
+        unit: '/s',
+      };
+    case 'empty-polls': {
+      const lambda = receiveRatePerS(s);
+      const p = Math.exp(-lambda * s.pollIntervalS);
+      return {
+        metric,
+        title: 'Share of polls that come back empty',
+        lines: [
+          `Each user receives (${s.roomSize} − 1) × ${n(s.messagesPerUserPerMin)}/min = ${nf2.format(lambda * 60)} messages/min from the others in its room.`,
+          `P(nothing new in one interval) = e^(−λT) = e^(−${nf2.format(lambda)} × ${n(s.pollIntervalS)}) = ${pct(p)}.`,
+        ],
+        expected: p,
+        unit: '%',
+      };
+    }
+    case 'latency-p50':
+    case 'latency-p99': {
+      const q = metric === 'latency-p50' ? 0.5 : 0.99;
+      const path = pushPathMs(s);
+      if (polling) {
+        const wait = q * s.pollIntervalS * 1000;
+        return {
+          metric,
+          title: `Delivery latency, ${metric === 'latency-p50' ? 'median' : '99th percentile'}`,
+          lines: [
+            `A message waits for the recipient's next poll: uniformly 0 … ${n(s.pollIntervalS)} s, so its ${q === 0.5 ? 'median' : '99th percentile'} is ${q} × ${n(s.pollIntervalS)} s = ${ms(wait)}.`,
+            `Then the response travels back: ${path.parts.join(' + ')} = ${ms(path.total)}.`,
+            `${ms(wait)} + ${ms(path.total)} = ${ms(wait + path.total)}.`,
+          ],
+          expected: wait + path.total,
+          unit: 'ms',
+        };
+      }
+      return {
+        metric,
+        title: `Delivery latency, ${metric === 'latency-p50' ? 'median' : '99th percentile'}`,
+        lines: [
+          'A push leaves as soon as the DB commits — no interval to wait for.',
+          `${path.parts.join(' + ')} = ${ms(path.total)}.`,
+          'Queues (a busy broker, a migration buffer) add to it only under load or during a change.',
+        ],
+        expected: path.total,
+        unit: 'ms',
+      };
+    }
+    case 'reconnects': {
+      const a = ctx.lastAction;
+      if (polling || !a)
+        return {
+          metric,
+          title: 'Reconnects',
+          lines: polling
+            ? [
+                'Polling holds no connection: each poll is a fresh request, so servers can come and go freely.',
+              ]
+            : ['Nothing has changed yet: add, remove or crash a server to see who has to reconnect.'],
+          expected: polling ? 0 : null,
+          unit: '',
+        };
+      const N = a.serversBefore;
+      const after = a.action === 'add-server' ? N + 1 : N - 1;
+      if (s.strategy === 'modulo-hashing') {
+        const share = a.action === 'add-server' ? N / (N + 1) : (N - 1) / N;
+        return {
+          metric,
+          title: `Reconnects after "${a.action}"`,
+          lines: [
+            `owner = hash(user) mod N. Going from ${N} to ${after} servers changes the owner of every user whose hash mod ${N} and mod ${after} differ:`,
+            `${a.action === 'add-server' ? `N ÷ (N + 1) = ${N} ÷ ${N + 1}` : `(N − 1) ÷ N = ${N - 1} ÷ ${N}`} = ${pct(share)} of ${n(s.users)} users ≈ ${n(share * s.users)} reconnects — the storm.`,
+          ],
+          expected: share * s.users,
+          unit: '',
+        };
+      }
+      if (s.strategy === 'consistent-hashing') {
+        const share = a.action === 'add-server' ? 1 / (N + 1) : 1 / N;
+        return {
+          metric,
+          title: `Reconnects after "${a.action}"`,
+          lines: [
+            a.action === 'add-server'
+              ? `On a ring only the arcs the new server takes over change hands: ≈ 1 ÷ (N + 1) = 1 ÷ ${N + 1} = ${pct(share)}.`
+              : `Only the ${a.action === 'crash-server' ? 'crashed' : 'removed'} server's arcs change hands: ≈ 1 ÷ N = 1 ÷ ${N} = ${pct(share)}.`,
+            `${pct(share)} × ${n(s.users)} users ≈ ${n(share * s.users)} reconnects (virtual nodes make the share close to the mean).`,
+          ],
+          expected: share * s.users,
+          unit: '',
+        };
+      }
+      const share = a.action === 'add-server' ? 0 : 1 / N;
+      return {
+        metric,
+        title: `Reconnects after "${a.action}"`,
+        lines:
+          a.action === 'add-server'
+            ? ['With pub/sub no server owns a user: a new server just takes new connections. Nobody moves.']
+            : [
+                `Only the users connected to the server that went away reconnect, anywhere: ≈ 1 ÷ ${N} of ${n(s.users)} = ${n(share * s.users)}.`,
+              ],
+        expected: share * s.users,
+        unit: '',
+      };
+    }
+    case 'connections': {
+      if (polling) {
+        const path = pushPathMs(s);
+        const rttMs = 2 * path.total + s.dbQueryMs;
+        const inflight = (s.users / s.pollIntervalS) * (rttMs / 1000);
+        return {
+          metric,
+          title: 'Open connections',
+          lines: [
+            'Polling clients hold no connection between polls; at any instant only the polls in flight are open.',
+            `Little's law: ${n(s.users / s.pollIntervalS)} polls/s × ${ms(rttMs)} per round trip ≈ ${n(inflight)} open.`,
+          ],
+          expected: inflight,
+          unit: '',
+        };
+      }
+      return {
+        metric,
+        title: 'Open connections',
+        lines: [
+          `Every user keeps one WebSocket open: ${n(s.users)} connections over ${ctx.servers} servers ≈ ${n(s.users / Math.max(1, ctx.servers))} each.`,
+          'Open connections, not CPU, are what runs out first on endpoint servers.',
+        ],
+        expected: s.users,
+        unit: '',
+      };
+    }
+    case 'lost':
+      return {
+        metric,
+        title: 'Lost deliveries',
+        lines:
+          s.strategy === 'polling'
+            ? [
+                'The DB is the source of truth: a missed poll is caught up by the next one. Nothing is lost, only late.',
+              ]
+            : s.strategy === 'modulo-hashing'
+              ? [
+                  'A push for a user who is between disconnect and reconnect finds no connection and is dropped.',
+                  'The more users a change moves, the more is lost.',
+                ]
+              : s.strategy === 'consistent-hashing'
+                ? [
+                    'During a planned migration the chat service sends to both the old and the new owner, and the new owner buffers until the user arrives: nothing is lost, duplicates are dropped by message id.',
+                    'A crash has no such procedure: pushes to the dead server are lost until everyone notices.',
+                  ]
+                : [
+                    'Redis-style pub/sub is at-most-once: a message published while the user is reconnecting and not yet re-subscribed is gone.',
+                    'A full broker queue drops publishes too.',
+                  ],
+        expected: null,
+        unit: '',
+      };
+    case 'broker': {
+      if (s.strategy !== 'pubsub')
+        return {
+          metric,
+          title: 'Broker messages per second',
+          lines: ['No broker in this architecture.'],
+          expected: 0,
+          unit: '/s',
+        };
+      const perMessage = s.topic === 'user' ? s.roomSize - 1 : 1;
+      const publishes = writesPerS * perMessage;
+      const fanout = s.topic === 'user' ? 1 : Math.min(ctx.servers, s.roomSize - 1);
+      return {
+        metric,
+        title: 'Broker messages per second',
+        lines: [
+          s.topic === 'user'
+            ? `Topic per user: each of ${n(writesPerS)} messages/s is published to its ${s.roomSize - 1} recipients' topics = ${n(publishes)} publishes/s, each fanned out to one server.`
+            : `Topic per room: ${n(writesPerS)} publishes/s, each fanned out to every server holding a member (at most ${fanout}).`,
+          `Broker load = publishes × fan-out ≤ ${n(publishes * (1 + fanout))} messages/s of a capacity of ${n(s.brokerCapacityPerS)}/s.`,
+        ],
+        expected: s.topic === 'user' ? 2 * publishes : null,
+        unit: '/s',
+      };
+    }
+  }
+}
