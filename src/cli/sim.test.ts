@@ -131,6 +131,31 @@ describe('sim command (in process)', () => {
     expect(result.timeline).toEqual([expect.objectContaining({ atS: 2, action: 'add-server' })]);
   });
 
+  const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'];
+  const ACTIONS = ['add-server', 'remove-server', 'crash-server:1'];
+  it.each(STRATEGIES.flatMap((st) => ACTIONS.map((a) => [st, a])))(
+    'answers the whole Result contract for %s with --at 2:%s',
+    (strategy, action) => {
+      const r = runInProcess([
+        '--strategy',
+        strategy!,
+        '--users',
+        '300',
+        '--duration',
+        '6',
+        '--at',
+        `2:${action}`,
+      ]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.out) as Json;
+      expectResultContract(result, 6);
+      const [kind, server] = action!.split(':');
+      expect(result.timeline).toEqual([expect.objectContaining({ atS: 2, action: kind })]);
+      if (server !== undefined) expect((result.timeline as Json[])[0]!.server).toBe(Number(server));
+    },
+  );
+
   it('prints usage for --help and exits 0', () => {
     const r = runInProcess(['--help']);
     expect(r.code).toBe(0);
