@@ -2,15 +2,18 @@ import { Kernel, type EventHandler } from './core/kernel';
 import { Rng } from './core/rng';
 import { hashInt } from './core/hash';
 import { deepClone } from './core/clone';
-import { LatencyHistogram } from './metrics/histogram';
-import { Series, SERIES_FIELDS } from './metrics/series';
+import { MetricsRecorder } from './metrics/recorder';
+import { TraceBuffer } from './metrics/trace';
+import { Broker } from './model/broker';
 import { Database, DbOp } from './model/database';
 import { HashRing } from './model/hashRing';
+import { MigrationBuffer } from './model/migrationBuffer';
+import { RoomLog } from './model/roomLog';
+import { NONE, ServerPool } from './model/servers';
 import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
 import {
   MsgKind,
   NodeId,
-  TRACE_STRIDE,
   type ActionReport,
   type LiveSnapshot,
   type MigrationInfo,
@@ -21,9 +24,6 @@ import {
   type ServerInfo,
   type Totals,
 } from './types';
-
-/** "No server": conn/owner value of a user with none. */
-const NONE = 0xffff;
 
 // Event types (kernel `type` register).
 const E_SECOND = 1;
@@ -59,11 +59,7 @@ const V_MEMBERSHIP = 0; // apply membership now (modulo, crash on a ring)
 const V_MIGRATE_START = 1;
 const V_FINALIZED = 2;
 
-/** Per-user migration buffer cap at the new owner (messages). */
-const BUFFER_CAP = 256;
 const DRAIN_TICK_US = 10_000;
-
-type ServerState = ServerInfo['state'];
 
 interface PendingAction {
   kind: ActionKind;
@@ -95,7 +91,6 @@ export class Simulation implements EventHandler {
 
   private readonly rng: Rng;
   private readonly rngSend: Rng;
-  private readonly rngLb: Rng;
   private readonly rngClient: Rng;
 
   private readonly strategy: Scenario['strategy'];
@@ -139,21 +134,12 @@ export class Simulation implements EventHandler {
   /** Pub/sub: server subscribed at the broker on the user's behalf. */
   private readonly subServer: Uint16Array;
 
-  // Rooms.
+  // Rooms: the chat service's per-room sequence numbers, and what polling reads need.
   private readonly roomSeq: Uint32Array;
-  private readonly logCap: number;
-  private readonly logCommit: Uint32Array;
-  private readonly logSender: Uint16Array;
+  private readonly log: RoomLog;
 
-  // Servers.
-  private nextServerId = 0;
-  private readonly serverState: ServerState[] = [];
-  private readonly connCount: number[] = [];
-  private readonly lbPending: number[] = [];
-  private readonly lbKnowsDead: boolean[] = [];
-  private readonly handled: number[] = [];
-  private readonly handledLastS: number[] = [];
-  private rrNext = 0;
+  /** Endpoint servers and the load balancer. */
+  private readonly pool: ServerPool;
   private inflightPolls = 0;
 
   // Routing view (coordination service as the members see it).
@@ -163,37 +149,17 @@ export class Simulation implements EventHandler {
   private migration: Migration | null = null;
   private deferred: PendingAction[] = [];
 
-  // Migration buffers at new owners (pool of linked entries).
-  private bufHead: Int32Array | null = null;
-  private bufTail: Int32Array | null = null;
-  private bufCount: Uint16Array | null = null;
-  private bufSeq = new Int32Array(0);
-  private bufCommit = new Int32Array(0);
-  private bufNext = new Int32Array(0);
-  private bufFree = -1;
-
-  // Broker.
-  private brokerBusyUntilUs = 0;
-  private brokerQueue = 0;
-  private brokerWorkAreaUs = 0;
-  private brokerWorkPrevS = 0;
-
+  /** Copies new owners keep for moving users during a migration. */
+  private readonly buffer: MigrationBuffer;
+  private readonly broker: Broker;
   private readonly db: Database;
 
-  // Totals and metrics.
+  private readonly metrics = new MetricsRecorder();
+  /** The counters (`metrics.totals`), incremented directly by the model. */
   private readonly t: Totals;
-  private readonly latency = new LatencyHistogram();
-  private readonly latencySecond = new LatencyHistogram();
-  private readonly latencyRing: LatencyHistogram[] = [];
-  private readonly latencyWindow = new LatencyHistogram();
-  private latencyWindowStamp = -1;
-  private readonly seriesStore = new Series();
-  private readonly prevTotals: Totals;
-  private readonly rowValues = new Float64Array(SERIES_FIELDS.length);
-  private secondsDone = 0;
-  private lastRow: SeriesRow | null = null;
   private dbBusyPrev = 0;
   private dbUtilLastS = 0;
+  private brokerWorkPrevUs = 0;
   private brokerUtilLastS = 0;
 
   private readonly reports: ActionReport[] = [];
@@ -201,8 +167,7 @@ export class Simulation implements EventHandler {
 
   // Tracing.
   private readonly traceStride: number;
-  private trace = new Float64Array(TRACE_STRIDE * 4096);
-  private traceLen = 0;
+  private readonly trace = new TraceBuffer();
   private readonly sampleUsers: Uint32Array;
   private readonly sampleMoved: Uint8Array;
   private readonly stamp: Int32Array;
@@ -220,7 +185,6 @@ export class Simulation implements EventHandler {
 
     this.rng = new Rng(s.seed);
     this.rngSend = this.rng.fork('send');
-    this.rngLb = this.rng.fork('lb');
     this.rngClient = this.rng.fork('client');
 
     this.dcHopUs = Math.round((s.networkRttMs * 1000) / 2);
@@ -256,16 +220,12 @@ export class Simulation implements EventHandler {
     this.subServer = new Uint16Array(s.strategy === 'pubsub' ? n : 0).fill(NONE);
     this.roomSeq = new Uint32Array(this.rooms);
 
-    // Room log (polling): commit times of the last `logCap` messages per room, for latency. Sized
-    // for the expected backlog between two reads plus six standard deviations.
-    if (polling) {
-      const lambdaRoomPerS = (this.membersOf(0) * s.messagesPerUserPerMin) / 60;
-      const backlog = lambdaRoomPerS * (s.pollIntervalS + 2 * s.pollJitterS + 1);
-      this.logCap = Math.min(4096, Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 1)));
-    } else this.logCap = 0;
-    this.logCommit = new Uint32Array(this.rooms * this.logCap);
-    this.logSender = new Uint16Array(this.rooms * this.logCap);
-
+    const roomRatePerS = (this.membersOf(0) * s.messagesPerUserPerMin) / 60;
+    const logCap = polling ? RoomLog.capacityFor(roomRatePerS, s.pollIntervalS + 2 * s.pollJitterS + 1) : 0;
+    this.log = new RoomLog(polling ? this.rooms : 0, logCap);
+    this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), polling);
+    this.buffer = new MigrationBuffer(n);
+    this.broker = new Broker(s.brokerCapacityPerS, s.brokerMaxQueue);
     this.db = new Database(
       k,
       this.rng.fork('db'),
@@ -276,9 +236,7 @@ export class Simulation implements EventHandler {
     );
     this.ring = new HashRing(s.vnodes);
 
-    this.t = zeroTotals();
-    this.prevTotals = zeroTotals();
-    for (let i = 0; i < 5; i++) this.latencyRing.push(new LatencyHistogram());
+    this.t = this.metrics.totals;
 
     // Traced users: an evenly spaced deterministic sample.
     const traced = Math.min(s.tracedUsers, n);
@@ -292,8 +250,8 @@ export class Simulation implements EventHandler {
     this.stamp = new Int32Array(64).fill(-1);
 
     // Servers at t = 0.
-    for (let i = 0; i < s.servers; i++) this.newServer();
-    this.members = this.liveServerIds();
+    for (let i = 0; i < s.servers; i++) this.pool.add();
+    this.members = this.pool.members();
     if (this.hashing) {
       for (let u = 0; u < n; u++) this.hash[u] = hashInt(u, 0x5eed);
       if (this.ringMode) this.ring = HashRing.build(this.members, s.vnodes);
@@ -419,9 +377,9 @@ export class Simulation implements EventHandler {
       const t0 = k.now;
       const t1 = t0 + this.clientHopUs;
       const t2 = t1 + this.procUs + this.dcHopUs;
-      this.rec(MsgKind.Write, NodeId.Client, srv, t0, t1, u);
-      this.rec(MsgKind.Write, srv, NodeId.Chat, t1 + this.procUs, t2, u);
-      this.rec(MsgKind.Write, NodeId.Chat, NodeId.Db, t2, t2 + this.dcHopUs, u);
+      this.trace.add(MsgKind.Write, NodeId.Client, srv, t0, t1, u);
+      this.trace.add(MsgKind.Write, srv, NodeId.Chat, t1 + this.procUs, t2, u);
+      this.trace.add(MsgKind.Write, NodeId.Chat, NodeId.Db, t2, t2 + this.dcHopUs, u);
     }
   }
 
@@ -453,9 +411,7 @@ export class Simulation implements EventHandler {
 
     switch (this.strategy) {
       case 'polling': {
-        const slot = room * this.logCap + (seq % this.logCap);
-        this.logCommit[slot] = commitU32;
-        this.logSender[slot] = sender - first;
+        this.log.record(room, seq, sender - first, k.now);
         const own = this.ownUnseen[sender]!;
         if (own < 0xffff) this.ownUnseen[sender] = own + 1;
         return;
@@ -463,7 +419,7 @@ export class Simulation implements EventHandler {
       case 'pubsub': {
         const tracedSender = this.traced(sender);
         if (tracedSender)
-          this.rec(MsgKind.Publish, NodeId.Db, NodeId.Broker, k.now, k.now + 2 * this.dcHopUs, sender);
+          this.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Broker, k.now, k.now + 2 * this.dcHopUs, sender);
         if (this.scenario.topic === 'room') {
           k.scheduleLane(
             this.lCommitToBroker,
@@ -508,8 +464,8 @@ export class Simulation implements EventHandler {
     k.scheduleLane(this.lCommitToServer, E_PUSH_AT_SERVER, r, seq, commitI32, (flags << 16) | server);
     if (this.traced(r)) {
       const t1 = k.now + this.dcHopUs;
-      this.rec(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
-      this.rec(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + this.dcHopUs, r);
+      this.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
+      this.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + this.dcHopUs, r);
     }
   }
 
@@ -546,9 +502,9 @@ export class Simulation implements EventHandler {
     }
     // Push strategies start in steady state: every user connected (and subscribed).
     for (let u = 0; u < n; u++) {
-      const srv = this.hashing ? this.owner[u]! : this.lbPick();
+      const srv = this.hashing ? this.owner[u]! : this.pool.pick();
       this.conn[u] = srv;
-      this.connCount[srv]!++;
+      this.pool.conns[srv]!++;
       if (this.strategy === 'pubsub') this.subServer[u] = srv;
     }
     this.t.connects += n;
@@ -563,16 +519,16 @@ export class Simulation implements EventHandler {
       k.schedule(Math.max(1, s.pollIntervalS * 1e6 + j), E_POLL, u);
     } else k.scheduleLane(this.lPoll, E_POLL, u);
     this.t.polls++;
-    const srv = this.lbPick();
+    const srv = this.pool.pick();
     if (srv === NONE) return; // no server reachable: the poll fails at the LB
-    this.lbPending[srv]!++;
+    this.pool.lbPending[srv]!++;
     this.inflightPolls++;
-    this.handled[srv]!++;
+    this.pool.handled[srv]!++;
     k.scheduleLane(this.lReadUp, E_READ_AT_DB, u, srv);
     if (this.traced(u)) {
       const t1 = k.now + this.clientHopUs;
-      this.rec(MsgKind.Poll, NodeId.Client, NodeId.ServerBase + srv, k.now, t1, u);
-      this.rec(
+      this.trace.add(MsgKind.Poll, NodeId.Client, NodeId.ServerBase + srv, k.now, t1, u);
+      this.trace.add(
         MsgKind.Poll,
         NodeId.ServerBase + srv,
         NodeId.Db,
@@ -584,9 +540,9 @@ export class Simulation implements EventHandler {
   }
 
   private onReadAtDb(u: number, srv: number): void {
-    if (this.serverState[srv] === 'crashed') {
+    if (this.pool.state[srv] === 'crashed') {
       // The server died with the request: the client just waits for its next poll.
-      this.lbPending[srv]!--;
+      this.pool.lbPending[srv]!--;
       this.inflightPolls--;
       return;
     }
@@ -612,25 +568,15 @@ export class Simulation implements EventHandler {
     this.lastSeq[u] = S;
     this.ownUnseen[u] = 0;
     if (others > 0) {
-      const arrivalU32 = (k.now + this.lReadDownDelay()) >>> 0;
-      const first = room * this.roomSize;
-      const me = u - first;
-      const cap = this.logCap;
-      const from = Math.max(L + 1, S - cap + 1);
-      let recorded = 0;
-      for (let q = from; q <= S; q++) {
-        const slot = room * cap + (q % cap);
-        if (this.logSender[slot] === me) continue;
-        this.recordLatency((arrivalU32 - this.logCommit[slot]!) >>> 0);
-        recorded++;
-      }
+      const arrivalUs = k.now + this.dcHopUs + this.procUs + this.clientHopUs;
+      const recorded = this.log.latencies(room, L, S, u - room * this.roomSize, arrivalUs, this.metrics);
       this.t.latencyUnrecorded += others - recorded;
     }
     k.scheduleLane(this.lReadDown, E_POLL_RESPONSE, u, srv, others, 0);
     if (this.traced(u)) {
       const t1 = k.now + this.dcHopUs;
-      this.rec(MsgKind.PollResponse, NodeId.Db, NodeId.ServerBase + srv, k.now, t1, u);
-      this.rec(
+      this.trace.add(MsgKind.PollResponse, NodeId.Db, NodeId.ServerBase + srv, k.now, t1, u);
+      this.trace.add(
         MsgKind.PollResponse,
         NodeId.ServerBase + srv,
         NodeId.Client,
@@ -641,12 +587,8 @@ export class Simulation implements EventHandler {
     }
   }
 
-  private lReadDownDelay(): number {
-    return this.dcHopUs + this.procUs + this.clientHopUs;
-  }
-
   private onPollResponse(_u: number, srv: number, count: number, rejected: number): void {
-    this.lbPending[srv]!--;
+    this.pool.lbPending[srv]!--;
     this.inflightPolls--;
     if (rejected) return;
     if (count === 0) this.t.emptyPolls++;
@@ -659,24 +601,24 @@ export class Simulation implements EventHandler {
     const k = this.kernel;
     const srv = d & 0xffff;
     const flags = d >>> 16;
-    if (this.serverState[srv] === 'crashed') return this.lose(r, seq, flags);
-    this.handled[srv]!++;
+    if (this.pool.state[srv] === 'crashed') return this.lose(r, seq, flags);
+    this.pool.handled[srv]!++;
     if (this.conn[r] === srv) {
       k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, commitI32, flags);
       if (this.traced(r)) {
         const t1 = k.now + this.procUs;
-        this.rec(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + this.clientHopUs, r);
+        this.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + this.clientHopUs, r);
       }
       return;
     }
     // The new owner keeps copies for a moving user until it connects (dual-send window).
     const mig = this.migration;
     if (flags & F_TWIN && mig !== null && this.ownerNew !== null && this.ownerNew[r] === srv) {
-      this.bufferPush(r, seq, commitI32);
+      if (!this.buffer.push(r, seq, commitI32)) this.lose(r, seq, F_TWIN);
       return;
     }
     if (this.traced(r))
-      this.rec(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
+      this.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
     this.lose(r, seq, flags);
   }
 
@@ -691,68 +633,14 @@ export class Simulation implements EventHandler {
     this.recordLatency(((this.kernel.now >>> 0) - (commitI32 >>> 0)) >>> 0);
   }
 
-  private bufferPush(r: number, seq: number, commitI32: number): void {
-    if (this.bufHead === null) {
-      this.bufHead = new Int32Array(this.users).fill(-1);
-      this.bufTail = new Int32Array(this.users).fill(-1);
-      this.bufCount = new Uint16Array(this.users);
-    }
-    if (this.bufCount![r]! >= BUFFER_CAP) {
-      this.lose(r, seq, F_TWIN);
-      return;
-    }
-    if (this.bufFree < 0) this.growBufferPool();
-    const e = this.bufFree;
-    this.bufFree = this.bufNext[e]!;
-    this.bufSeq[e] = seq;
-    this.bufCommit[e] = commitI32;
-    this.bufNext[e] = -1;
-    const tail = this.bufTail![r]!;
-    if (tail < 0) this.bufHead[r] = e;
-    else this.bufNext[tail] = e;
-    this.bufTail![r] = e;
-    this.bufCount![r]!++;
-  }
-
-  private growBufferPool(): void {
-    const old = this.bufSeq.length;
-    const n = Math.max(1024, old * 2);
-    const seq = new Int32Array(n);
-    seq.set(this.bufSeq);
-    const com = new Int32Array(n);
-    com.set(this.bufCommit);
-    const next = new Int32Array(n);
-    next.set(this.bufNext);
-    for (let i = old; i < n; i++) next[i] = i + 1 < n ? i + 1 : -1;
-    this.bufSeq = seq;
-    this.bufCommit = com;
-    this.bufNext = next;
-    this.bufFree = old;
-  }
-
-  /** Sends (flush) or drops (drop) user r's buffered copies. */
+  /** Sends (flush) or drops user r's buffered copies. */
   private releaseBuffer(r: number, flush: boolean): void {
-    if (this.bufHead === null) return;
-    let e = this.bufHead[r]!;
-    while (e >= 0) {
-      const next = this.bufNext[e]!;
-      if (flush)
-        this.kernel.scheduleLane(
-          this.lServerToClient,
-          E_PUSH_AT_CLIENT,
-          r,
-          this.bufSeq[e]!,
-          this.bufCommit[e]!,
-          F_TWIN,
-        );
-      else this.lose(r, this.bufSeq[e]!, F_TWIN);
-      this.bufNext[e] = this.bufFree;
-      this.bufFree = e;
-      e = next;
-    }
-    this.bufHead[r] = -1;
-    this.bufTail![r] = -1;
-    this.bufCount![r] = 0;
+    const k = this.kernel;
+    if (flush)
+      this.buffer.release(r, (seq, commitI32) =>
+        k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, commitI32, F_TWIN),
+      );
+    else this.buffer.release(r, (seq) => this.lose(r, seq, F_TWIN));
   }
 
   // ───────────────────────────── broker ─────────────────────────────
@@ -760,7 +648,6 @@ export class Simulation implements EventHandler {
   private onPublishAtBroker(target: number, seq: number, commitI32: number, d: number): void {
     const k = this.kernel;
     const flags = d >>> 16;
-    const s = this.scenario;
     this.t.brokerPublishes++;
     let recipients = 1;
     let work = 1;
@@ -768,30 +655,18 @@ export class Simulation implements EventHandler {
       recipients = this.membersOf(target) - 1;
       work = Math.max(1, this.distinctSubscribedServers(target, d & 0xffff));
     }
-    if (this.brokerQueue >= s.brokerMaxQueue) {
+    const doneUs = this.broker.admit(k.now, work);
+    if (doneUs < 0) {
       this.t.brokerDropped++;
       this.t.lostDeliveries += recipients;
       return;
     }
-    // Single-threaded FIFO (Redis-like): completions are in time order, so a monotone lane holds them.
-    const start = Math.max(k.now, this.brokerBusyUntilUs);
-    const serviceUs = (work * 1e6) / s.brokerCapacityPerS;
-    this.brokerBusyUntilUs = start + serviceUs;
-    this.brokerWorkAreaUs += serviceUs;
-    this.brokerQueue++;
-    k.scheduleLaneAt(
-      this.lBrokerOut,
-      Math.ceil(this.brokerBusyUntilUs),
-      E_BROKER_OUT,
-      target,
-      seq,
-      commitI32,
-      d,
-    );
+    // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
+    k.scheduleLaneAt(this.lBrokerOut, doneUs, E_BROKER_OUT, target, seq, commitI32, d);
   }
 
   private onBrokerOut(target: number, seq: number, commitI32: number, d: number): void {
-    this.brokerQueue--;
+    this.broker.done();
     if ((d >>> 16) & F_ROOM) {
       const first = target * this.roomSize;
       const members = this.membersOf(target);
@@ -827,7 +702,7 @@ export class Simulation implements EventHandler {
     const k = this.kernel;
     k.scheduleLane(this.lBrokerToServer, E_PUSH_AT_SERVER, r, seq, commitI32, srv);
     if (this.traced(r))
-      this.rec(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + this.dcHopUs, r);
+      this.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + this.dcHopUs, r);
   }
 
   private distinctSubscribedServers(room: number, senderIdx: number): number {
@@ -847,93 +722,38 @@ export class Simulation implements EventHandler {
   }
 
   private onSubscribe(u: number, srv: number): void {
-    if (this.conn[u] === srv && this.serverState[srv] !== 'crashed') this.subServer[u] = srv;
+    if (this.conn[u] === srv && this.pool.state[srv] !== 'crashed') this.subServer[u] = srv;
   }
 
   // ───────────────────────────── connections ─────────────────────────────
-
-  private newServer(): number {
-    const id = this.nextServerId++;
-    this.serverState[id] = 'up';
-    this.connCount[id] = 0;
-    this.lbPending[id] = 0;
-    this.lbKnowsDead[id] = false;
-    this.handled[id] = 0;
-    this.handledLastS[id] = 0;
-    return id;
-  }
-
-  private liveServerIds(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.nextServerId; i++)
-      if (this.serverState[i] === 'up' || this.serverState[i] === 'draining') out.push(i);
-    return out;
-  }
-
-  private routable(srv: number): boolean {
-    const st = this.serverState[srv];
-    // The LB keeps sending to a crashed server until its health check notices.
-    return st === 'up' || (st === 'crashed' && !this.lbKnowsDead[srv]);
-  }
-
-  /** Load-balancer placement by policy among routable servers; NONE when none. */
-  private lbPick(): number {
-    const n = this.nextServerId;
-    switch (this.scenario.lbPolicy) {
-      case 'round-robin':
-        for (let i = 0; i < n; i++) {
-          const srv = (this.rrNext + i) % n;
-          if (this.routable(srv)) {
-            this.rrNext = (srv + 1) % n;
-            return srv;
-          }
-        }
-        return NONE;
-      case 'random': {
-        let count = 0;
-        for (let i = 0; i < n; i++) if (this.routable(i)) count++;
-        if (count === 0) return NONE;
-        let pick = this.rngLb.int(count);
-        for (let i = 0; i < n; i++) if (this.routable(i) && pick-- === 0) return i;
-        return NONE;
-      }
-      default: {
-        let best = NONE;
-        let bestLoad = Infinity;
-        const polling = this.strategy === 'polling';
-        for (let i = 0; i < n; i++) {
-          if (!this.routable(i)) continue;
-          const load = (polling ? 0 : this.connCount[i]!) + this.lbPending[i]!;
-          if (load < bestLoad) {
-            bestLoad = load;
-            best = i;
-          }
-        }
-        return best;
-      }
-    }
-  }
 
   /** A live server to draw a traced write through, chosen without touching any random stream. */
   private pickAnyServer(u: number): number {
     if (this.strategy !== 'polling' && this.conn[u] !== NONE) return this.conn[u]!;
     const up: number[] = [];
-    for (let i = 0; i < this.nextServerId; i++) if (this.serverState[i] === 'up') up.push(i);
+    for (let i = 0; i < this.pool.count; i++) if (this.pool.state[i] === 'up') up.push(i);
     return up.length > 0 ? up[u % up.length]! : 0;
   }
 
   /** Client u starts a connection through the load balancer. */
   private connectViaLb(u: number): void {
     const k = this.kernel;
-    const srv = this.lbPick();
+    const srv = this.pool.pick();
     if (srv === NONE) {
       this.scheduleRetry(u);
       return;
     }
-    this.lbPending[srv]!++;
+    this.pool.lbPending[srv]!++;
     k.scheduleLane(this.lConnect, E_CONNECT_AT_SERVER, u, srv, C_VIA_LB, 0);
     if (this.traced(u))
-      this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + srv, k.now, k.now + this.clientHopUs, u);
+      this.trace.add(
+        MsgKind.Connect,
+        NodeId.Client,
+        NodeId.ServerBase + srv,
+        k.now,
+        k.now + this.clientHopUs,
+        u,
+      );
   }
 
   private scheduleRetry(u: number): void {
@@ -943,8 +763,8 @@ export class Simulation implements EventHandler {
 
   private onConnectAtServer(u: number, srv: number, flags: number, hops: number): void {
     const k = this.kernel;
-    if (flags & C_VIA_LB) this.lbPending[srv]!--;
-    const st = this.serverState[srv];
+    if (flags & C_VIA_LB) this.pool.lbPending[srv]!--;
+    const st = this.pool.state[srv];
     if (st !== 'up') {
       // Refused (crashed, draining or gone): back off and try again through the LB.
       this.scheduleRetry(u);
@@ -961,28 +781,30 @@ export class Simulation implements EventHandler {
         k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, target, 0, hops + 1);
         if (this.traced(u)) {
           const t1 = k.now + this.clientHopUs;
-          this.rec(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
-          this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + target, t1, t1 + this.clientHopUs, u);
+          this.trace.add(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
+          this.trace.add(
+            MsgKind.Connect,
+            NodeId.Client,
+            NodeId.ServerBase + target,
+            t1,
+            t1 + this.clientHopUs,
+            u,
+          );
         }
         return;
       }
     }
     const prev = this.conn[u]!;
-    if (prev !== NONE) this.connCount[prev]!--;
+    if (prev !== NONE) this.pool.conns[prev]!--;
     this.conn[u] = srv;
-    this.connCount[srv]!++;
+    this.pool.conns[srv]!++;
     this.t.connects++;
     if (this.strategy === 'pubsub') {
       k.scheduleLane(this.lSubscribe, E_SUBSCRIBE, u, srv);
       if (this.traced(u))
-        this.rec(MsgKind.Coord, NodeId.ServerBase + srv, NodeId.Broker, k.now, k.now + this.dcHopUs, u);
+        this.trace.add(MsgKind.Coord, NodeId.ServerBase + srv, NodeId.Broker, k.now, k.now + this.dcHopUs, u);
     }
-    if (
-      this.bufHead !== null &&
-      this.bufHead[u]! >= 0 &&
-      this.ownerNew !== null &&
-      this.ownerNew[u] === srv
-    ) {
+    if (this.buffer.has(u) && this.ownerNew !== null && this.ownerNew[u] === srv) {
       this.releaseBuffer(u, true);
     }
   }
@@ -999,7 +821,7 @@ export class Simulation implements EventHandler {
     const srv = this.conn[u]!;
     if (srv === NONE) return;
     this.conn[u] = NONE;
-    this.connCount[srv]!--;
+    this.pool.conns[srv]!--;
     if (this.strategy === 'pubsub') this.subServer[u] = NONE;
     this.t.reconnects++;
     const k = this.kernel;
@@ -1007,8 +829,8 @@ export class Simulation implements EventHandler {
       k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, to, 0, 0);
       if (this.traced(u)) {
         const t1 = k.now + this.clientHopUs;
-        this.rec(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
-        this.rec(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + to, t1, t1 + this.clientHopUs, u);
+        this.trace.add(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
+        this.trace.add(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + to, t1, t1 + this.clientHopUs, u);
       }
     } else this.scheduleRetry(u);
   }
@@ -1055,10 +877,10 @@ export class Simulation implements EventHandler {
 
   private execute(kind: ActionKind, server: number | undefined, report: ActionReport): void {
     const k = this.kernel;
-    const live = this.liveServerIds().filter((i) => this.serverState[i] === 'up');
+    const live = this.pool.up();
     if (kind === 'add-server') {
-      if (this.nextServerId >= 64) return; // LIMITS.maxServers
-      const id = this.newServer();
+      const id = this.pool.add();
+      if (id < 0) return; // at LIMITS.maxServers
       report.server = id;
       this.traceCoord(id);
       if (this.hashing)
@@ -1075,7 +897,7 @@ export class Simulation implements EventHandler {
     if (kind === 'remove-server') {
       this.traceCoord(victim);
       if (this.hashing) {
-        this.serverState[victim] = 'draining';
+        this.pool.state[victim] = 'draining';
         this.changeMembership(
           this.members.filter((m) => m !== victim),
           report,
@@ -1084,7 +906,7 @@ export class Simulation implements EventHandler {
         return;
       }
       // Polling and pub/sub: the LB stops placing users there; its users reconnect elsewhere.
-      this.serverState[victim] = 'removed';
+      this.pool.state[victim] = 'removed';
       if (this.strategy === 'pubsub') {
         let moved = 0;
         for (let u = 0; u < this.users; u++) {
@@ -1099,7 +921,7 @@ export class Simulation implements EventHandler {
     }
     // crash-server: abrupt. Connections vanish now; everyone notices after the detection timeout.
     if (this.migration !== null) this.abortMigration();
-    this.serverState[victim] = 'crashed';
+    this.pool.state[victim] = 'crashed';
     const victims: number[] = [];
     if (this.strategy !== 'polling') {
       for (let u = 0; u < this.users; u++) {
@@ -1108,7 +930,7 @@ export class Simulation implements EventHandler {
           victims.push(u);
         }
       }
-      this.connCount[victim] = 0;
+      this.pool.conns[victim] = 0;
     }
     if (this.strategy === 'pubsub') report.usersMoved = victims.length;
     this.crashVictims.set(victim, Int32Array.from(victims));
@@ -1121,8 +943,8 @@ export class Simulation implements EventHandler {
   private traceCoord(srv: number): void {
     const k = this.kernel;
     const p = this.scenario.coordPropagationMs * 1000;
-    this.rec(MsgKind.Coord, NodeId.Coord, NodeId.ServerBase + srv, k.now, k.now + Math.max(p, 1), -1);
-    this.rec(MsgKind.Coord, NodeId.Coord, NodeId.Chat, k.now, k.now + Math.max(p, 1), -1);
+    this.trace.add(MsgKind.Coord, NodeId.Coord, NodeId.ServerBase + srv, k.now, k.now + Math.max(p, 1), -1);
+    this.trace.add(MsgKind.Coord, NodeId.Coord, NodeId.Chat, k.now, k.now + Math.max(p, 1), -1);
   }
 
   /**
@@ -1177,7 +999,7 @@ export class Simulation implements EventHandler {
     this.markSampleMoved(next);
     this.owner.set(next);
     pm.report.usersMoved = moved;
-    if (pm.removing >= 0) this.serverState[pm.removing] = 'removed';
+    if (pm.removing >= 0) this.pool.state[pm.removing] = 'removed';
     for (let u = 0; u < this.users; u++) {
       const c = this.conn[u]!;
       if (c !== NONE && c !== this.owner[u]) this.disconnect(u);
@@ -1246,11 +1068,10 @@ export class Simulation implements EventHandler {
     this.ring = mig.newRing;
     this.members = mig.newServers;
     const next = this.ownerNew!;
-    if (this.bufHead !== null)
-      for (let u = 0; u < this.users; u++) if (this.bufHead[u]! >= 0) this.releaseBuffer(u, false);
+    this.buffer.forEachUser((u) => this.releaseBuffer(u, false));
     this.owner.set(next);
     if (mig.removing >= 0) {
-      this.serverState[mig.removing] = 'removed';
+      this.pool.state[mig.removing] = 'removed';
     }
     // Anyone still on a server that no longer owns them (e.g. connected mid-window) moves now.
     for (let u = 0; u < this.users; u++) {
@@ -1275,7 +1096,7 @@ export class Simulation implements EventHandler {
   }
 
   private onDetectCrash(victim: number): void {
-    this.lbKnowsDead[victim] = true;
+    this.pool.lbKnowsDead[victim] = true;
     const victims = this.crashVictims.get(victim) ?? new Int32Array(0);
     this.crashVictims.delete(victim);
     // Clients whose connection died notice now (heartbeat timeout) and reconnect after a backoff.
@@ -1298,86 +1119,28 @@ export class Simulation implements EventHandler {
   // ───────────────────────────── metrics ─────────────────────────────
 
   private recordLatency(us: number): void {
-    this.latency.record(us);
-    this.latencySecond.record(us);
-  }
-
-  private rec(kind: number, from: number, to: number, sendUs: number, recvUs: number, user: number): void {
-    if (this.traceLen + TRACE_STRIDE > this.trace.length) {
-      if (this.trace.length >= TRACE_STRIDE * 262_144) return; // nobody is draining: stop recording
-      const next = new Float64Array(this.trace.length * 2);
-      next.set(this.trace);
-      this.trace = next;
-    }
-    const t = this.trace;
-    const i = this.traceLen;
-    t[i] = kind;
-    t[i + 1] = from;
-    t[i + 2] = to;
-    t[i + 3] = sendUs;
-    t[i + 4] = recvUs;
-    t[i + 5] = user;
-    this.traceLen = i + TRACE_STRIDE;
+    this.metrics.recordLatency(us);
   }
 
   /** Traced hops recorded since the last call (a copy; TRACE_STRIDE numbers per hop). */
   drainTrace(): Float64Array {
-    const out = this.trace.slice(0, this.traceLen);
-    this.traceLen = 0;
-    return out;
+    return this.trace.drain();
   }
 
   private onSecond(): void {
     const k = this.kernel;
     k.scheduleAt(k.now + 1_000_000, E_SECOND);
-    const tS = k.now / 1e6 - 1;
-    if (tS < 0) return; // the tick at t = 0 only starts the clock
-    const t = this.t;
-    const p = this.prevTotals;
-    const v = this.rowValues;
-    const slot = this.secondsDone % this.latencyRing.length;
-    const ring = this.latencyRing[slot]!;
-    ring.reset();
-    ring.add(this.latencySecond);
-    const hist = this.latencySecond;
-    const values: Record<(typeof SERIES_FIELDS)[number], number> = {
-      dbReads: t.dbReads - p.dbReads,
-      dbWrites: t.dbWrites - p.dbWrites,
-      polls: t.polls - p.polls,
-      deliveries: t.deliveries - p.deliveries,
-      reconnects: t.reconnects - p.reconnects,
-      latencyP50Ms: hist.percentileUs(50) / 1000,
-      latencyP99Ms: hist.percentileUs(99) / 1000,
-      emptyPolls: t.emptyPolls - p.emptyPolls,
-      dbRejected: t.dbRejected - p.dbRejected,
-      redirects: t.redirects - p.redirects,
-      lostDeliveries: t.lostDeliveries - p.lostDeliveries,
-      duplicateDeliveries: t.duplicateDeliveries - p.duplicateDeliveries,
-      brokerMessages: t.brokerPublishes - p.brokerPublishes + (t.brokerDeliveries - p.brokerDeliveries),
-      connections: this.openConnections(),
-    };
-    for (let i = 0; i < SERIES_FIELDS.length; i++) v[i] = values[SERIES_FIELDS[i]!];
-    this.seriesStore.push(tS, v);
-    this.lastRow = { tS, ...values };
-    Object.assign(p, t);
-    hist.reset();
-    this.secondsDone++;
+    this.metrics.rollSecond(k.now / 1e6 - 1, this.openConnections());
     this.db.account();
     this.dbUtilLastS = (this.db.busyAreaUs - this.dbBusyPrev) / (1e6 * this.db.concurrency);
     this.dbBusyPrev = this.db.busyAreaUs;
-    this.brokerUtilLastS = Math.min(1, (this.brokerWorkAreaUs - this.brokerWorkPrevS) / 1e6);
-    this.brokerWorkPrevS = this.brokerWorkAreaUs;
-    for (let i = 0; i < this.nextServerId; i++) {
-      this.handledLastS[i] = this.handled[i]!;
-      this.handled[i] = 0;
-    }
+    this.brokerUtilLastS = Math.min(1, (this.broker.workUs - this.brokerWorkPrevUs) / 1e6);
+    this.brokerWorkPrevUs = this.broker.workUs;
+    this.pool.rollSecond();
   }
 
   private openConnections(): number {
-    if (this.strategy === 'polling') return this.inflightPolls;
-    let n = 0;
-    for (let i = 0; i < this.nextServerId; i++) n += this.connCount[i]!;
-    return n;
+    return this.strategy === 'polling' ? this.inflightPolls : this.pool.totalConnections();
   }
 
   /**
@@ -1409,12 +1172,9 @@ export class Simulation implements EventHandler {
           return;
       }
     });
-    if (this.bufHead !== null) {
-      for (let u = 0; u < this.users; u++) {
-        for (let e = this.bufHead[u]!; e >= 0; e = this.bufNext[e]!)
-          if (this.bufSeq[e]! > this.lastSeq[u]!) pending++;
-      }
-    }
+    this.buffer.forEachCopy((u, seq) => {
+      if (seq > this.lastSeq[u]!) pending++;
+    });
     return pending;
   }
 
@@ -1427,12 +1187,12 @@ export class Simulation implements EventHandler {
 
   private serverInfos(): ServerInfo[] {
     const out: ServerInfo[] = [];
-    for (let i = 0; i < this.nextServerId; i++) {
+    for (let i = 0; i < this.pool.count; i++) {
       out.push({
         id: i,
-        state: this.serverState[i]!,
-        connections: this.strategy === 'polling' ? this.lbPending[i]! : this.connCount[i]!,
-        handledPerS: this.handledLastS[i]!,
+        state: this.pool.state[i]!,
+        connections: this.strategy === 'polling' ? this.pool.lbPending[i]! : this.pool.conns[i]!,
+        handledPerS: this.pool.handledLastS[i]!,
       });
     }
     return out;
@@ -1442,11 +1202,6 @@ export class Simulation implements EventHandler {
   live(): LiveSnapshot {
     const k = this.kernel;
     const s = this.scenario;
-    if (this.latencyWindowStamp !== this.secondsDone) {
-      this.latencyWindow.reset();
-      for (const h of this.latencyRing) this.latencyWindow.add(h);
-      this.latencyWindowStamp = this.secondsDone;
-    }
     const mig = this.migration;
     const totals = { ...this.t, pendingDeliveries: 0 };
     totals.pendingDeliveries = totals.expectedDeliveries - totals.deliveries - totals.lostDeliveries;
@@ -1464,18 +1219,13 @@ export class Simulation implements EventHandler {
         capacityPerS: (s.dbConcurrency * 1000) / s.dbQueryMs,
       },
       broker: {
-        queue: this.brokerQueue,
+        queue: this.broker.queue,
         utilization: this.brokerUtilLastS,
         capacityPerS: s.brokerCapacityPerS,
         subscriptions: this.strategy === 'pubsub' ? this.openConnections() : 0,
       },
-      recentLatency: {
-        p50Ms: this.latencyWindow.percentileUs(50) / 1000,
-        p99Ms: this.latencyWindow.percentileUs(99) / 1000,
-        count: this.latencyWindow.count,
-        windowS: Math.min(this.secondsDone, this.latencyRing.length),
-      },
-      lastSecond: this.lastRow,
+      recentLatency: this.metrics.recentLatency(),
+      lastSecond: this.metrics.lastRow,
       migration:
         mig === null
           ? null
@@ -1530,28 +1280,21 @@ export class Simulation implements EventHandler {
 
   /** Complete simulated seconds so far. */
   series(): SeriesRow[] {
-    return this.seriesStore.rows();
+    return this.metrics.rows();
   }
 
   /** The Result contract (DESIGN.md) at the current simulated time. */
   result(wallMs = 0): Result {
     const totals: Totals = { ...this.t, pendingDeliveries: this.countPending() };
-    const h = this.latency;
     return {
       scenario: this.scenario,
       totals,
-      latencyMs: {
-        mean: round3(h.meanUs / 1000),
-        p50: round3(h.percentileUs(50) / 1000),
-        p95: round3(h.percentileUs(95) / 1000),
-        p99: round3(h.percentileUs(99) / 1000),
-        max: round3(h.maxUs / 1000),
-      },
+      latencyMs: this.metrics.latencySummaryMs(),
       servers: this.serverInfos()
         .filter((s) => s.state !== 'removed')
         .map((s) => ({ id: s.id, connections: s.connections, state: s.state })),
       timeline: this.reportsNow(),
-      series: this.seriesStore.rows(),
+      series: this.metrics.rows(),
       engine: { events: this.kernel.events, wallMs },
     };
   }
@@ -1586,16 +1329,8 @@ export class Simulation implements EventHandler {
       this.ownerNew,
       this.subServer,
       this.roomSeq,
-      this.logCommit,
-      this.logSender,
-      this.bufHead,
-      this.bufTail,
-      this.bufCount,
-      this.bufSeq,
-      this.bufCommit,
-      this.bufNext,
     ];
-    let n = this.kernel.bytes;
+    let n = this.kernel.bytes + this.log.bytes + this.buffer.bytes;
     for (const a of arrays) if (a) n += a.byteLength;
     return n;
   }
@@ -1604,32 +1339,4 @@ export class Simulation implements EventHandler {
 /** Creates a simulation; throws {@link ScenarioError} on invalid input. */
 export function createSimulation(input: ScenarioInput | Scenario): Simulation {
   return new Simulation(input);
-}
-
-function zeroTotals(): Totals {
-  return {
-    messagesSent: 0,
-    expectedDeliveries: 0,
-    deliveries: 0,
-    lostDeliveries: 0,
-    pendingDeliveries: 0,
-    duplicateDeliveries: 0,
-    dbReads: 0,
-    dbWrites: 0,
-    dbRejected: 0,
-    polls: 0,
-    emptyPolls: 0,
-    connects: 0,
-    reconnects: 0,
-    redirects: 0,
-    sendsFailed: 0,
-    brokerPublishes: 0,
-    brokerDeliveries: 0,
-    brokerDropped: 0,
-    latencyUnrecorded: 0,
-  };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
