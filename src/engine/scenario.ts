@@ -5,13 +5,20 @@ export const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'p
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** Scripted actions a timeline (or a person at the page) can take. */
-export const ACTIONS = ['add-server', 'remove-server', 'crash-server'] as const;
+export const ACTIONS = [
+  'add-server',
+  'remove-server',
+  'crash-server',
+  'crash-broker',
+  'recover-broker',
+] as const;
 export type ActionKind = (typeof ACTIONS)[number];
 
 /** Hard limits that keep a run inside bounded memory. */
 export const LIMITS = {
   maxUsers: 2_000_000,
   maxServers: 64,
+  maxBrokerShards: 16,
   maxRoomSize: 10_000,
   maxVnodes: 2_000,
   maxDurationS: 86_400,
@@ -75,6 +82,8 @@ export const scenarioSchema = z
     brokerCapacityPerS: positive(1e9).default(100_000),
     /** Publishes waiting at the broker beyond which new ones are dropped (output buffer limit). */
     brokerMaxQueue: z.number().int().min(0).max(10_000_000).default(100_000),
+    /** Broker nodes (a Redis Cluster): topics are hashed over them, each routes brokerCapacityPerS. */
+    brokerShards: z.number().int().min(1).max(16).default(1),
     topic: z.enum(['user', 'room']).default('user'),
     lbPolicy: z.enum(['least-connections', 'round-robin', 'random']).default('least-connections'),
     /** Time for members to learn of a membership change from the coordination service (a ZooKeeper watch: tens of ms). */

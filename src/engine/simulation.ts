@@ -115,7 +115,8 @@ export class Simulation implements EventHandler {
   private readonly lServerToClient: number;
   private readonly lCommitToBroker: number;
   private readonly lBrokerToServer: number;
-  private readonly lBrokerOut: number;
+  /** One monotone lane per broker shard (each shard is a FIFO). */
+  private readonly lBrokerOut: number[];
   private readonly lConnect: number;
   private readonly lRedirect: number;
   private readonly lSubscribe: number;
@@ -151,7 +152,7 @@ export class Simulation implements EventHandler {
 
   /** Copies new owners keep for moving users during a migration. */
   private readonly buffer: MigrationBuffer;
-  private readonly broker: Broker;
+  private readonly brokers: Broker[];
   private readonly db: Database;
 
   private readonly metrics = new MetricsRecorder();
@@ -159,8 +160,8 @@ export class Simulation implements EventHandler {
   private readonly t: Totals;
   private dbBusyPrev = 0;
   private dbUtilLastS = 0;
-  private brokerWorkPrevUs = 0;
-  private brokerUtilLastS = 0;
+  private readonly brokerWorkPrevUs: number[] = [];
+  private readonly brokerUtilLastS: number[] = [];
 
   private readonly reports: ActionReport[] = [];
   private readonly reconnectsAtAction: number[] = [];
@@ -206,7 +207,7 @@ export class Simulation implements EventHandler {
     this.lServerToClient = lane(!polling, this.procUs + this.clientHopUs);
     this.lCommitToBroker = lane(pubsub, 2 * this.dcHopUs);
     this.lBrokerToServer = lane(pubsub, this.dcHopUs);
-    this.lBrokerOut = lane(pubsub, -1);
+    this.lBrokerOut = Array.from({ length: pubsub ? s.brokerShards : 0 }, () => k.addLane(-1));
     this.lConnect = lane(!polling, this.clientHopUs + this.setupUs);
     this.lRedirect = lane(!polling, 2 * this.clientHopUs + this.setupUs);
     this.lSubscribe = lane(pubsub, this.dcHopUs);
@@ -225,7 +226,10 @@ export class Simulation implements EventHandler {
     this.log = new RoomLog(polling ? this.rooms : 0, logCap);
     this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), polling);
     this.buffer = new MigrationBuffer(n);
-    this.broker = new Broker(s.brokerCapacityPerS, s.brokerMaxQueue);
+    this.brokers = Array.from(
+      { length: s.brokerShards },
+      () => new Broker(s.brokerCapacityPerS, s.brokerMaxQueue),
+    );
     this.db = new Database(
       k,
       this.rng.fork('db'),
@@ -655,18 +659,31 @@ export class Simulation implements EventHandler {
       recipients = this.membersOf(target) - 1;
       work = Math.max(1, this.distinctSubscribedServers(target, d & 0xffff));
     }
-    const doneUs = this.broker.admit(k.now, work);
+    const shard = this.shardOf(target, flags);
+    const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
+      // Backlog full, or the shard is down: at-most-once, the publish is gone.
       this.t.brokerDropped++;
       this.t.lostDeliveries += recipients;
       return;
     }
     // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
-    k.scheduleLaneAt(this.lBrokerOut, doneUs, E_BROKER_OUT, target, seq, commitI32, d);
+    k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, commitI32, d);
+  }
+
+  /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
+  private shardOf(topic: number, flags: number): number {
+    const n = this.brokers.length;
+    if (n === 1) return 0;
+    return (Math.imul(topic ^ (flags & F_ROOM ? 0x9e3779b9 : 0), 0x85ebca6b) >>> 0) % n;
   }
 
   private onBrokerOut(target: number, seq: number, commitI32: number, d: number): void {
-    this.broker.done();
+    if (!this.brokers[this.shardOf(target, d >>> 16)]!.done()) {
+      // Died in the broker's queue with a crash.
+      this.t.lostDeliveries += (d >>> 16) & F_ROOM ? this.membersOf(target) - 1 : 1;
+      return;
+    }
     if ((d >>> 16) & F_ROOM) {
       const first = target * this.roomSize;
       const members = this.membersOf(target);
@@ -867,7 +884,7 @@ export class Simulation implements EventHandler {
     this.reconnectsAtAction.push(this.t.reconnects);
     // Membership changes wait for a running migration to finish (one reshuffle at a time); a
     // crash cannot wait.
-    if (this.migration !== null && kind !== 'crash-server') {
+    if (this.migration !== null && (kind === 'add-server' || kind === 'remove-server')) {
       this.deferred.push({ kind, server, report });
       return report;
     }
@@ -877,6 +894,18 @@ export class Simulation implements EventHandler {
 
   private execute(kind: ActionKind, server: number | undefined, report: ActionReport): void {
     const k = this.kernel;
+    if (kind === 'crash-broker' || kind === 'recover-broker') {
+      if (this.strategy !== 'pubsub') return;
+      const want = kind === 'recover-broker' ? false : true; // shards in the state the action applies to
+      const candidates = this.brokers.map((b, i) => (b.up === want ? i : -1)).filter((i) => i >= 0);
+      const shard = server !== undefined && candidates.includes(server) ? server : candidates[0];
+      if (shard === undefined) return;
+      report.server = shard;
+      if (kind === 'crash-broker') this.brokers[shard]!.crash();
+      else this.brokers[shard]!.recover(k.now);
+      this.trace.add(MsgKind.Loss, NodeId.Broker, NodeId.Broker, k.now, k.now + 1, -1);
+      return;
+    }
     const live = this.pool.up();
     if (kind === 'add-server') {
       const id = this.pool.add();
@@ -1134,8 +1163,10 @@ export class Simulation implements EventHandler {
     this.db.account();
     this.dbUtilLastS = (this.db.busyAreaUs - this.dbBusyPrev) / (1e6 * this.db.concurrency);
     this.dbBusyPrev = this.db.busyAreaUs;
-    this.brokerUtilLastS = Math.min(1, (this.broker.workUs - this.brokerWorkPrevUs) / 1e6);
-    this.brokerWorkPrevUs = this.broker.workUs;
+    this.brokers.forEach((b, i) => {
+      this.brokerUtilLastS[i] = Math.min(1, (b.workUs - (this.brokerWorkPrevUs[i] ?? 0)) / 1e6);
+      this.brokerWorkPrevUs[i] = b.workUs;
+    });
     this.pool.rollSecond();
   }
 
@@ -1219,10 +1250,16 @@ export class Simulation implements EventHandler {
         capacityPerS: (s.dbConcurrency * 1000) / s.dbQueryMs,
       },
       broker: {
-        queue: this.broker.queue,
-        utilization: this.brokerUtilLastS,
-        capacityPerS: s.brokerCapacityPerS,
+        queue: this.brokers.reduce((q, b) => q + b.queue, 0),
+        utilization: Math.max(0, ...this.brokerUtilLastS),
+        capacityPerS: s.brokerCapacityPerS * s.brokerShards,
         subscriptions: this.strategy === 'pubsub' ? this.openConnections() : 0,
+        shards: this.brokers.map((b, i) => ({
+          id: i,
+          up: b.up,
+          queue: b.queue,
+          utilization: this.brokerUtilLastS[i] ?? 0,
+        })),
       },
       recentLatency: this.metrics.recentLatency(),
       lastSecond: this.metrics.lastRow,

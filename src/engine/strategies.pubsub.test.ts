@@ -85,3 +85,31 @@ describe('pub/sub', () => {
     h.expectConservation();
   });
 });
+
+describe('pub/sub broker failures', () => {
+  it('loses what is published while the broker is down, and recovers', () => {
+    const h = new SimHarness({ ...base, durationS: 30 }).runTo(5);
+    const before = h.result.totals.lostDeliveries;
+    expect(before).toBe(0);
+    h.act('crash-broker').runTo(8);
+    const down = h.result.totals;
+    // Everything committed during the 3 s outage is lost: ≈ writes/s × 3 s.
+    const writesPerS = (base.users * base.messagesPerUserPerMin) / 60;
+    expectNear(down.lostDeliveries, writesPerS * 3, 0.1, 'lost during outage');
+    h.act('recover-broker').runTo(15);
+    const rows = h.rows(10, 15);
+    expect(rows.every((r) => r.lostDeliveries === 0 && r.deliveries > 0)).toBe(true);
+    expect(h.result.timeline.map((r) => r.action)).toEqual(['crash-broker', 'recover-broker']);
+    h.expectConservation();
+  });
+
+  it('with a sharded broker, one shard down loses only its share of topics', () => {
+    const shards = 4;
+    const h = new SimHarness({ ...base, brokerShards: shards }).runTo(5).act('crash-broker', 2).runTo(15);
+    const rows = h.rows(6, 15);
+    const lost = rows.reduce((s, r) => s + r.lostDeliveries, 0);
+    const delivered = rows.reduce((s, r) => s + r.deliveries, 0);
+    expectNear(lost / (lost + delivered), 1 / shards, 0.15, 'share lost with one of four shards down');
+    h.expectConservation();
+  });
+});

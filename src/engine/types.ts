@@ -142,7 +142,14 @@ export interface LiveSnapshot {
   /** Open client connections now (all servers). */
   connections: number;
   db: { queue: number; busy: number; concurrency: number; utilization: number; capacityPerS: number };
-  broker: { queue: number; utilization: number; capacityPerS: number; subscriptions: number };
+  /** All shards together (utilisation: the busiest shard's). */
+  broker: {
+    queue: number;
+    utilization: number;
+    capacityPerS: number;
+    subscriptions: number;
+    shards?: { id: number; up: boolean; queue: number; utilization: number }[];
+  };
   /** Delivery latency over the last few simulated seconds. */
   recentLatency: { p50Ms: number; p99Ms: number; count: number; windowS: number };
   /** The last complete simulated second. */

@@ -8,6 +8,9 @@
 export class Broker {
   /** Publishes accepted and not yet routed. */
   queue = 0;
+  up = true;
+  /** Queued publishes that died with a crash: the next this-many completions are discarded. */
+  discard = 0;
   /** Total busy time so far (µs), for utilisation. */
   workUs = 0;
   private busyUntilUs = 0;
@@ -22,7 +25,7 @@ export class Broker {
    * (µs, whole), or -1 when the backlog is full and it is dropped.
    */
   admit(nowUs: number, work: number): number {
-    if (this.queue >= this.maxQueue) return -1;
+    if (!this.up || this.queue >= this.maxQueue) return -1;
     const serviceUs = (work * 1e6) / this.capacityPerS;
     this.busyUntilUs = Math.max(nowUs, this.busyUntilUs) + serviceUs;
     this.workUs += serviceUs;
@@ -30,8 +33,25 @@ export class Broker {
     return Math.ceil(this.busyUntilUs);
   }
 
-  /** A publish has been routed. */
-  done(): void {
+  /** A publish left the queue. Returns false when it was lost in a crash instead of routed. */
+  done(): boolean {
     this.queue--;
+    if (this.discard > 0) {
+      this.discard--;
+      return false;
+    }
+    return true;
+  }
+
+  /** The node dies: everything queued is lost (the queue is FIFO, so it is the next `queue` completions). */
+  crash(): void {
+    this.up = false;
+    this.discard = this.queue;
+  }
+
+  /** The node is back, empty; endpoint servers re-subscribe as they reconnect to it. */
+  recover(nowUs: number): void {
+    this.up = true;
+    this.busyUntilUs = Math.max(this.busyUntilUs, nowUs);
   }
 }
