@@ -1,7 +1,27 @@
+import { useServices } from './context';
+import { useKeyboard } from './keyboard';
+import { Charts } from './ui/Charts';
+import { Help } from './ui/Help';
+import { LeftRail } from './ui/LeftRail';
+import { Metrics } from './ui/Metrics';
+import { Notices } from './ui/Notices';
+import { Stage } from './ui/Stage';
+import { TopBar } from './ui/TopBar';
+
 export function App() {
+  const { store, controller } = useServices();
+  useKeyboard(store, controller);
   return (
-    <main>
-      <h1>HopScope</h1>
-    </main>
+    <div className="app">
+      <TopBar />
+      <LeftRail />
+      <main className="main">
+        <Stage />
+      </main>
+      <Metrics />
+      <Charts />
+      <Notices />
+      <Help />
+    </div>
   );
 }

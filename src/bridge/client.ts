@@ -1,0 +1,125 @@
+/**
+ * Main-thread side of the bridge: starts the worker, sends intents, and keeps a latest-wins
+ * mailbox that the frame loop empties once per animation frame. Acknowledging on consumption (not
+ * on receipt) is the backpressure: a busy or hidden page simply gets fewer frames.
+ */
+import type { ActionKind, ActionReport, Scenario } from '../engine';
+import type { Frame, FromWorker, ToWorker } from './protocol';
+
+export interface SimClientHandlers {
+  onReady?(runId: number, scenario: Scenario): void;
+  onError?(runId: number, field: string, message: string): void;
+}
+
+/** What one animation frame takes out of the mailbox. */
+export interface Delivery {
+  frame: Frame;
+  /** Every trace buffer received since the previous take, oldest first (none are dropped). */
+  traces: Float64Array[];
+}
+
+interface WorkerLike {
+  postMessage(msg: ToWorker): void;
+  onmessage: ((e: MessageEvent<FromWorker>) => void) | null;
+  terminate(): void;
+}
+
+export function spawnEngineWorker(): WorkerLike {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'hopscope-engine' });
+}
+
+export class SimClient {
+  runId = 0;
+  private readonly worker: WorkerLike;
+  private latest: Frame | null = null;
+  private traces: Float64Array[] = [];
+  private reqNext = 1;
+  private readonly pending = new Map<number, (r: ActionReport | null, error?: string) => void>();
+
+  constructor(
+    private readonly handlers: SimClientHandlers = {},
+    factory: () => WorkerLike = spawnEngineWorker,
+  ) {
+    this.worker = factory();
+    this.worker.onmessage = (e) => this.receive(e.data);
+  }
+
+  /** Starts a fresh run; frames of earlier runs are ignored from now on. */
+  init(scenario: Scenario, playing: boolean, speed: number): number {
+    this.runId++;
+    this.latest = null;
+    this.traces = [];
+    for (const resolve of this.pending.values()) resolve(null, 'run replaced');
+    this.pending.clear();
+    this.worker.postMessage({ type: 'init', runId: this.runId, scenario, playing, speed });
+    return this.runId;
+  }
+
+  setPlaying(playing: boolean): void {
+    this.worker.postMessage({ type: 'play', playing });
+  }
+
+  setSpeed(speed: number): void {
+    this.worker.postMessage({ type: 'speed', speed });
+  }
+
+  step(): void {
+    this.worker.postMessage({ type: 'step' });
+  }
+
+  act(kind: ActionKind, server?: number): Promise<{ report: ActionReport | null; error?: string }> {
+    const reqId = this.reqNext++;
+    return new Promise((resolve) => {
+      this.pending.set(reqId, (report, error) => resolve(error ? { report, error } : { report }));
+      this.worker.postMessage(
+        server === undefined ? { type: 'act', reqId, kind } : { type: 'act', reqId, kind, server },
+      );
+    });
+  }
+
+  /** Takes the newest frame (and all traces since the last take) and acknowledges it. */
+  take(): Delivery | null {
+    const frame = this.latest;
+    if (!frame) return null;
+    const traces = this.traces;
+    this.latest = null;
+    this.traces = [];
+    this.worker.postMessage({ type: 'ack', seq: frame.seq });
+    return { frame, traces };
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.pending.clear();
+  }
+
+  private receive(msg: FromWorker): void {
+    if (msg.runId !== this.runId) return;
+    switch (msg.type) {
+      case 'ready':
+        this.handlers.onReady?.(msg.runId, msg.scenario);
+        break;
+      case 'error':
+        this.handlers.onError?.(msg.runId, msg.field, msg.message);
+        break;
+      case 'acted': {
+        const resolve = this.pending.get(msg.reqId);
+        this.pending.delete(msg.reqId);
+        resolve?.(msg.report, msg.error);
+        break;
+      }
+      case 'frame': {
+        const prev = this.latest;
+        // Latest wins, but one-off payloads of an unread frame must survive it.
+        if (prev) {
+          if (!msg.ring && prev.ring) msg.ring = prev.ring;
+          if (!msg.sample && prev.sample) msg.sample = prev.sample;
+          if (prev.series.length) msg.series = [...prev.series, ...msg.series];
+        }
+        if (msg.trace.length) this.traces.push(msg.trace);
+        this.latest = msg;
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Messages between the page (main thread) and the engine worker. Plain data only: everything here
+ * survives structured clone, and the trace buffer is transferred, not copied.
+ */
+import type {
+  ActionKind,
+  ActionReport,
+  LiveSnapshot,
+  RingView,
+  SampleView,
+  Scenario,
+  SeriesRow,
+} from '../engine';
+
+/** Main thread → worker. */
+export type ToWorker =
+  /** Starts a fresh run (strategy switch, slider change, reset). Frames of older runs are stale. */
+  | { type: 'init'; runId: number; scenario: Scenario; playing: boolean; speed: number }
+  | { type: 'play'; playing: boolean }
+  | { type: 'speed'; speed: number }
+  /** Advances a short, paced stretch of simulated time while paused. */
+  | { type: 'step' }
+  | { type: 'act'; reqId: number; kind: ActionKind; server?: number }
+  /** The page consumed frame `seq`; the worker sends the next one only after this (backpressure). */
+  | { type: 'ack'; seq: number };
+
+/** What the pacer says about its own progress. */
+export interface PaceReport {
+  playing: boolean;
+  /** Requested simulated seconds per wall second. */
+  requestedSpeed: number;
+  /** Measured over the last second of wall time (0 when paused). */
+  achievedSpeed: number;
+  /** True when the event budget, not the clock, limited the last ticks. */
+  behind: boolean;
+  /** Sim µs per wall ms the page should extrapolate with between frames. */
+  rateUsPerMs: number;
+}
+
+export interface Frame {
+  type: 'frame';
+  runId: number;
+  seq: number;
+  live: LiveSnapshot;
+  pace: PaceReport;
+  /** Traced hops since the previous frame, TRACE_STRIDE numbers each (transferred). */
+  trace: Float64Array;
+  /** Series rows completed since the previous frame. */
+  series: SeriesRow[];
+  /** Present when membership changed since the previous frame. */
+  ring?: RingView;
+  /** Present every few hundred ms of wall time and after a membership change. */
+  sample?: SampleView;
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'ready'; runId: number; scenario: Scenario }
+  | { type: 'error'; runId: number; field: string; message: string }
+  | Frame
+  | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string };

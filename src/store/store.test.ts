@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCENARIO, LIMITS, normalizeScenario } from '../engine';
+import { selBehind, selUpServers, selUsers } from './selectors';
+import { SPEEDS, createAppStore } from './store';
+import type { Summary } from './summary';
+
+describe('scenario slice', () => {
+  it('starts from the given scenario without sharing it', () => {
+    const s = normalizeScenario({ users: 500 });
+    const store = createAppStore({ scenario: s });
+    store.getState().setField('users', 700);
+    expect(s.users).toBe(500);
+    expect(selUsers(store.getState())).toBe(700);
+  });
+
+  it('bumps runKey only on real changes', () => {
+    const store = createAppStore();
+    const k0 = store.getState().runKey;
+    store.getState().setStrategy('polling'); // already polling
+    store.getState().setField('users', DEFAULT_SCENARIO.users);
+    expect(store.getState().runKey).toBe(k0);
+    store.getState().setStrategy('pubsub');
+    store.getState().setField('pollIntervalS', 5);
+    store.getState().reset();
+    expect(store.getState().runKey).toBe(k0 + 3);
+  });
+
+  it('keeps edited values inside what the engine accepts', () => {
+    const store = createAppStore();
+    const st = () => store.getState();
+    st().setField('users', 1e12);
+    expect(st().scenario.users).toBe(LIMITS.maxUsers);
+    st().setField('servers', 0);
+    expect(st().scenario.servers).toBe(1);
+    st().setField('vnodes', Number.NaN);
+    expect(st().scenario.vnodes).toBe(DEFAULT_SCENARIO.vnodes);
+    st().setField('roomSize', 50);
+    st().setField('users', 10); // shrinks the room with it
+    expect(st().scenario.roomSize).toBe(10);
+    st().setField('roomSize', 100);
+    expect(st().scenario.roomSize).toBe(10);
+    expect(() => normalizeScenario(st().scenario)).not.toThrow();
+  });
+
+  it('records live actions in the timeline without restarting the run', () => {
+    const store = createAppStore();
+    const k0 = store.getState().runKey;
+    store.getState().recordAction({ atS: 3.5, action: 'add-server' });
+    expect(store.getState().scenario.timeline).toEqual([{ atS: 3.5, action: 'add-server' }]);
+    expect(store.getState().runKey).toBe(k0);
+    store.getState().clearTimeline();
+    expect(store.getState().scenario.timeline).toEqual([]);
+    expect(store.getState().runKey).toBe(k0 + 1);
+  });
+
+  it('keeps the untouched parts of state referentially stable (immer)', () => {
+    const store = createAppStore();
+    const before = store.getState();
+    store.getState().setSpeed(10);
+    expect(store.getState().scenario).toBe(before.scenario);
+    expect(store.getState().notices).toBe(before.notices);
+  });
+});
+
+describe('playback slice', () => {
+  it('toggles and clamps speed', () => {
+    const store = createAppStore({ playing: false });
+    store.getState().togglePlaying();
+    expect(store.getState().playing).toBe(true);
+    store.getState().setSpeed(1e9);
+    expect(store.getState().speed).toBe(SPEEDS[SPEEDS.length - 1]);
+    store.getState().setSpeed(-1);
+    expect(store.getState().speed).toBe(SPEEDS[SPEEDS.length - 1]);
+  });
+});
+
+describe('ui slice', () => {
+  it('deduplicates notices, keeps a few, and dismisses by id', () => {
+    const store = createAppStore({ notices: ['a', 'a', 'b'] });
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['a', 'b']);
+    for (const t of ['c', 'd', 'e']) store.getState().pushNotice(t);
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['b', 'c', 'd', 'e']);
+    store.getState().dismissNotice(store.getState().notices[0]!.id);
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['c', 'd', 'e']);
+  });
+});
+
+describe('summary selectors', () => {
+  it('count servers taking traffic and flag a worker that cannot keep up', () => {
+    const store = createAppStore();
+    expect(selUpServers(store.getState())).toBe(DEFAULT_SCENARIO.servers);
+    const summary = {
+      servers: [
+        { id: 0, state: 'up', connections: 1, handledPerS: 0 },
+        { id: 1, state: 'crashed', connections: 0, handledPerS: 0 },
+        { id: 2, state: 'draining', connections: 1, handledPerS: 0 },
+      ],
+      playing: true,
+      behind: true,
+      achievedSpeed: 37,
+      requestedSpeed: 100,
+    } as Summary;
+    store.getState().setSummary(summary);
+    expect(selUpServers(store.getState())).toBe(2);
+    expect(selBehind(store.getState())).toBe(37);
+  });
+});

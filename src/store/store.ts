@@ -1,0 +1,213 @@
+/**
+ * The page's one store: zustand vanilla + immer at the root, typed slices. It owns UI *intent*
+ * (the scenario being edited, playing/speed, selection, notices) and a ≤ 10 Hz summary of the run.
+ * Anything faster (frames, dots) bypasses it: see src/view/frameLoop.ts.
+ */
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import { immer } from 'zustand/middleware/immer';
+import { DEFAULT_SCENARIO, LIMITS, type Scenario, type Strategy, type TimelineEntry } from '../engine';
+import type { Summary } from './summary';
+
+/** Scenario fields the page edits directly. */
+export type EditableField =
+  'users' | 'servers' | 'pollIntervalS' | 'messagesPerUserPerMin' | 'roomSize' | 'vnodes' | 'seed';
+
+export const SPEEDS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000,
+] as const;
+export const DEFAULT_SPEED = 1;
+
+export interface ScenarioSlice {
+  scenario: Scenario;
+  /** Bumps on every change that needs a fresh run (scenario edit or Reset). */
+  runKey: number;
+  setStrategy(s: Strategy): void;
+  setField(field: EditableField, value: number): void;
+  /** An action taken live; kept in the timeline so the URL reproduces the run. */
+  recordAction(entry: TimelineEntry): void;
+  clearTimeline(): void;
+  replaceScenario(s: Scenario): void;
+  reset(): void;
+}
+
+export interface PlaybackSlice {
+  playing: boolean;
+  speed: number;
+  setPlaying(p: boolean): void;
+  togglePlaying(): void;
+  setSpeed(speed: number): void;
+}
+
+export interface SelectionSlice {
+  /** Server whose card is open (hover/focus), or null. */
+  selectedServer: number | null;
+  selectServer(id: number | null): void;
+}
+
+export type NoticeTone = 'info' | 'warn';
+export interface Notice {
+  id: number;
+  tone: NoticeTone;
+  text: string;
+}
+
+export interface UiSlice {
+  notices: Notice[];
+  showHelp: boolean;
+  pushNotice(text: string, tone?: NoticeTone): void;
+  dismissNotice(id: number): void;
+  setShowHelp(v: boolean): void;
+}
+
+export interface SummarySlice {
+  summary: Summary | null;
+  setSummary(s: Summary | null): void;
+}
+
+export type AppState = ScenarioSlice & PlaybackSlice & SelectionSlice & UiSlice & SummarySlice;
+type Slice<T> = StateCreator<AppState, [['zustand/immer', never]], [], T>;
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Keeps an edited value inside what the engine accepts, so a slider can never make a bad run. */
+export function sanitizeField(s: Scenario, field: EditableField, value: number): number {
+  if (!Number.isFinite(value)) return s[field];
+  switch (field) {
+    case 'users':
+      return clamp(Math.round(value), 2, LIMITS.maxUsers);
+    case 'servers':
+      return clamp(Math.round(value), 1, LIMITS.maxServers);
+    case 'pollIntervalS':
+      return clamp(value, 0.05, 3600);
+    case 'messagesPerUserPerMin':
+      return clamp(value, 0, 600);
+    case 'roomSize':
+      return clamp(Math.round(value), 2, Math.min(LIMITS.maxRoomSize, s.users));
+    case 'vnodes':
+      return clamp(Math.round(value), 1, LIMITS.maxVnodes);
+    case 'seed':
+      return clamp(Math.round(value), 0, 0xffffffff);
+  }
+}
+
+const scenarioSlice =
+  (initial: Scenario): Slice<ScenarioSlice> =>
+  (set) => ({
+    scenario: initial,
+    runKey: 0,
+    setStrategy: (strategy) =>
+      set((st) => {
+        if (st.scenario.strategy === strategy) return;
+        st.scenario.strategy = strategy;
+        st.runKey++;
+      }),
+    setField: (field, value) =>
+      set((st) => {
+        const v = sanitizeField(st.scenario, field, value);
+        if (st.scenario[field] === v) return;
+        st.scenario[field] = v;
+        // Fewer users than one room holds is not a valid workload: shrink the room with them.
+        if (field === 'users' && st.scenario.roomSize > v) st.scenario.roomSize = Math.max(2, v);
+        st.runKey++;
+      }),
+    recordAction: (entry) =>
+      set((st) => {
+        st.scenario.timeline.push(entry);
+      }),
+    clearTimeline: () =>
+      set((st) => {
+        if (st.scenario.timeline.length === 0) return;
+        st.scenario.timeline = [];
+        st.runKey++;
+      }),
+    replaceScenario: (s) =>
+      set((st) => {
+        st.scenario = s;
+        st.runKey++;
+      }),
+    reset: () =>
+      set((st) => {
+        st.runKey++;
+      }),
+  });
+
+const playbackSlice: Slice<PlaybackSlice> = (set) => ({
+  playing: true,
+  speed: DEFAULT_SPEED,
+  setPlaying: (p) =>
+    set((st) => {
+      st.playing = p;
+    }),
+  togglePlaying: () =>
+    set((st) => {
+      st.playing = !st.playing;
+    }),
+  setSpeed: (speed) =>
+    set((st) => {
+      if (Number.isFinite(speed) && speed > 0) st.speed = clamp(speed, SPEEDS[0], SPEEDS[SPEEDS.length - 1]!);
+    }),
+});
+
+const selectionSlice: Slice<SelectionSlice> = (set) => ({
+  selectedServer: null,
+  selectServer: (id) =>
+    set((st) => {
+      st.selectedServer = id;
+    }),
+});
+
+let noticeIds = 1;
+const MAX_NOTICES = 4;
+
+const uiSlice: Slice<UiSlice> = (set) => ({
+  notices: [],
+  showHelp: false,
+  pushNotice: (text, tone = 'warn') =>
+    set((st) => {
+      if (st.notices.some((n) => n.text === text)) return;
+      st.notices.push({ id: noticeIds++, tone, text });
+      if (st.notices.length > MAX_NOTICES) st.notices.splice(0, st.notices.length - MAX_NOTICES);
+    }),
+  dismissNotice: (id) =>
+    set((st) => {
+      st.notices = st.notices.filter((n) => n.id !== id);
+    }),
+  setShowHelp: (v) =>
+    set((st) => {
+      st.showHelp = v;
+    }),
+});
+
+const summarySlice: Slice<SummarySlice> = (set) => ({
+  summary: null,
+  setSummary: (s) =>
+    set((st) => {
+      st.summary = s;
+    }),
+});
+
+export interface StoreInit {
+  scenario?: Scenario;
+  notices?: string[];
+  playing?: boolean;
+  speed?: number;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(init: StoreInit = {}): AppStore {
+  const store = createStore<AppState>()(
+    immer((...a) => ({
+      ...scenarioSlice(structuredClone(init.scenario ?? DEFAULT_SCENARIO))(...a),
+      ...playbackSlice(...a),
+      ...selectionSlice(...a),
+      ...uiSlice(...a),
+      ...summarySlice(...a),
+    })),
+  );
+  const st = store.getState();
+  if (init.playing !== undefined) st.setPlaying(init.playing);
+  if (init.speed !== undefined) st.setSpeed(init.speed);
+  for (const n of init.notices ?? []) st.pushNotice(n);
+  return store;
+}

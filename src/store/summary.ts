@@ -1,0 +1,41 @@
+/**
+ * The low-rate (≤ 10 Hz) digest of the running simulation that React renders from. Built from a
+ * worker frame by the controller; plain data so immer can freeze it.
+ */
+import type { ActionReport, MigrationInfo, ServerInfo } from '../engine';
+
+export interface Summary {
+  runId: number;
+  simTimeS: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Deliveries behind the recent latency percentiles (0 → nothing to show yet). */
+  latencyCount: number;
+  latencyWindowS: number;
+  /** Last complete simulated second; null before the first one. */
+  dbReadsPerS: number | null;
+  dbWritesPerS: number | null;
+  dbRejectedPerS: number | null;
+  pollsPerS: number | null;
+  brokerPerS: number | null;
+  dbCapacityPerS: number;
+  dbUtilization: number;
+  dbQueue: number;
+  brokerCapacityPerS: number;
+  brokerUtilization: number;
+  brokerSubscriptions: number;
+  reconnects: number;
+  connections: number;
+  lost: number;
+  deliveries: number;
+  duplicates: number;
+  polls: number;
+  emptyPolls: number;
+  servers: Pick<ServerInfo, 'id' | 'state' | 'connections' | 'handledPerS'>[];
+  timeline: ActionReport[];
+  migration: MigrationInfo | null;
+  playing: boolean;
+  requestedSpeed: number;
+  achievedSpeed: number;
+  behind: boolean;
+}

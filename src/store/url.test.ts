@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCENARIO, normalizeScenario } from '../engine';
+import { formatQuery, parseQuery, parseTimeline } from './url';
+
+describe('parseQuery', () => {
+  it('reads the fields DESIGN.md shows', () => {
+    const { scenario, notices } = parseQuery(
+      '?strategy=pubsub&users=100000&servers=4&pollIntervalS=10&seed=3',
+    );
+    expect(notices).toEqual([]);
+    expect(scenario).toMatchObject({
+      strategy: 'pubsub',
+      users: 100_000,
+      servers: 4,
+      pollIntervalS: 10,
+      seed: 3,
+    });
+    expect(scenario.vnodes).toBe(DEFAULT_SCENARIO.vnodes);
+  });
+
+  it('gives defaults and no notice for an empty query', () => {
+    expect(parseQuery('')).toEqual({ scenario: DEFAULT_SCENARIO, notices: [] });
+  });
+
+  it.each([
+    ['users=abc', 'users'],
+    ['users=-5', 'users'],
+    ['users=1.5', 'users'],
+    ['users=', 'users'],
+    ['users=1e99', 'users'],
+    ['users=Infinity', 'users'],
+    ['users=0x10', 'users'],
+    ['strategy=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'strategy'],
+    ['strategy=constructor', 'strategy'],
+    ['pollIntervalS=0', 'pollIntervalS'],
+    ['pollIntervalS=NaN', 'pollIntervalS'],
+    ['servers=100000', 'servers'],
+    ['seed=-1', 'seed'],
+    ['roomSize=1', 'roomSize'],
+    ['timeline=soon:add-server', 'timeline'],
+    ['timeline=5:explode', 'timeline'],
+    ['timeline=5:crash-server:999', 'timeline'],
+  ])('replaces a hostile %s by its default with a notice', (q, field) => {
+    const { scenario, notices } = parseQuery(`?${q}&servers=3`);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(field);
+    expect(scenario[field as keyof typeof scenario]).toEqual(
+      field === 'servers'
+        ? DEFAULT_SCENARIO.servers
+        : DEFAULT_SCENARIO[field as keyof typeof DEFAULT_SCENARIO],
+    );
+    if (field !== 'servers') expect(scenario.servers).toBe(3); // the good fields survive
+    expect(() => normalizeScenario(scenario)).not.toThrow();
+  });
+
+  it('ignores unknown and prototype-polluting keys with a notice', () => {
+    const { scenario, notices } = parseQuery('?__proto__=1&constructor=2&users=50');
+    expect(notices).toHaveLength(2);
+    expect(scenario.users).toBe(50);
+    expect(({} as Record<string, unknown>).users).toBeUndefined();
+  });
+
+  it('shrinks a room larger than the user count', () => {
+    const { scenario, notices } = parseQuery('?users=10&roomSize=50');
+    expect(notices[0]).toContain('roomSize');
+    expect(scenario.users).toBe(10);
+    expect(scenario.roomSize).toBe(2);
+  });
+
+  it('quotes long values shortened and survives a huge query', () => {
+    const { notices } = parseQuery(`?strategy=${'x'.repeat(100_000)}`);
+    expect(notices[0]!.length).toBeLessThan(200);
+  });
+
+  it('round-trips a scenario with a timeline through formatQuery', () => {
+    const s = normalizeScenario({
+      strategy: 'consistent-hashing',
+      users: 20000,
+      vnodes: 150,
+      messagesPerUserPerMin: 2.5,
+      topic: 'room',
+      timeline: [
+        { atS: 12.345678, action: 'add-server' },
+        { atS: 30, action: 'crash-server', server: 2 },
+      ],
+    });
+    const q = formatQuery(s);
+    expect(q).toMatch(/^\?strategy=consistent-hashing&users=20000&servers=4&pollIntervalS=10/);
+    expect(q).toContain('timeline=12.345678:add-server,30:crash-server:2');
+    expect(q).toContain('topic=room');
+    expect(q).not.toContain('lbPolicy'); // defaults beyond the headline fields stay out
+    expect(parseQuery(q)).toEqual({ scenario: s, notices: [] });
+  });
+});
+
+describe('parseTimeline', () => {
+  it('reads time:action[:server] entries', () => {
+    expect(parseTimeline('1:add-server,2.5:remove-server:3')).toEqual([
+      { atS: 1, action: 'add-server' },
+      { atS: 2.5, action: 'remove-server', server: 3 },
+    ]);
+    expect(parseTimeline('')).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+/** Keyboard shortcuts (issue 3): Space, →, + / −, 1–4, ?, Esc. */
+import { useEffect } from 'react';
+import type { AppStore } from '../store/store';
+import type { Controller } from './controller';
+import { STRATEGY_ORDER } from './strategies';
+
+export function useKeyboard(store: AppStore, controller: Controller): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      const tag = t?.tagName;
+      const type = tag === 'INPUT' ? (t as HTMLInputElement).type : '';
+      // Controls keep their own keys: typing in fields, arrows on sliders and radios, Space on
+      // buttons and radios. Everything else on them (digits, +/−, ?) is still a shortcut.
+      if (tag === 'TEXTAREA' || tag === 'SELECT' || t?.isContentEditable) return;
+      if (tag === 'INPUT' && type !== 'range' && type !== 'radio' && type !== 'checkbox') return;
+      const nav = e.key.startsWith('Arrow') || ['Home', 'End', 'PageUp', 'PageDown'].includes(e.key);
+      if ((type === 'range' || type === 'radio') && (nav || e.key === ' ')) return;
+      const st = store.getState();
+      switch (e.key) {
+        case ' ':
+          if (tag === 'BUTTON' || t?.getAttribute('role') === 'button') return;
+          e.preventDefault();
+          st.togglePlaying();
+          break;
+        case 'ArrowRight':
+          e.preventDefault();
+          controller.step();
+          break;
+        case '+':
+        case '=':
+          controller.addServer();
+          break;
+        case '-':
+        case '_':
+          controller.removeServer();
+          break;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+          st.setStrategy(STRATEGY_ORDER[Number(e.key) - 1]!);
+          break;
+        case '?':
+          st.setShowHelp(!st.showHelp);
+          break;
+        case 'Escape':
+          if (st.showHelp) st.setShowHelp(false);
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, controller]);
+}

@@ -1,0 +1,184 @@
+/**
+ * Where things sit on the stage, per strategy. Fixed, learnable positions (UI.md): clients on the
+ * left, the load balancer, a column of endpoint servers, and on the right what the strategy needs.
+ * SVG nodes, canvas dots and the ring panel all read positions from here.
+ */
+import { NodeId, type Strategy } from '../engine';
+
+export type NodeKind = 'lb' | 'db' | 'chat' | 'coord' | 'broker' | 'server';
+
+export interface NodeBox {
+  id: number;
+  kind: NodeKind;
+  /** Centre. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  label: string;
+  sub?: string;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface StageLayout {
+  w: number;
+  h: number;
+  strategy: Strategy;
+  /** Where the client sample grid is drawn. */
+  clients: Rect & { cols: number; rows: number; cell: number; capacity: number };
+  nodes: Map<number, NodeBox>;
+  /** Static edges [from, to] drawn as faint lines. */
+  edges: [number, number][];
+  /** The hash-ring / bucket panel (hashing strategies only). */
+  ringArea: Rect | null;
+}
+
+export const isHashing = (s: Strategy) => s === 'modulo-hashing' || s === 'consistent-hashing';
+
+export function computeLayout(
+  strategy: Strategy,
+  serverIds: readonly number[],
+  w: number,
+  h: number,
+  clientCapacity: number,
+): StageLayout {
+  const hashing = isHashing(strategy);
+  const pad = 14;
+  const ringW = hashing ? Math.min(Math.max(w * 0.32, 250), h * 0.95, w * 0.42) : 0;
+  const tw = w - ringW; // topology width
+  const top = 34; // room for the stage caption
+  const usableH = h - top - pad;
+  const cy = top + usableH / 2;
+
+  // Client grid: a block of sample dots on the left.
+  const gridW = Math.min(Math.max(tw * 0.15, 72), 210);
+  const gridH = Math.min(usableH - 30, gridW * 2.4);
+  const capacity = Math.max(16, clientCapacity);
+  const cols = Math.max(4, Math.round(Math.sqrt((capacity * gridW) / gridH)));
+  const rows = Math.ceil(capacity / cols);
+  const cell = Math.min(gridW / cols, gridH / rows);
+  const clients = {
+    x: pad,
+    y: cy - (rows * cell) / 2,
+    w: cols * cell,
+    h: rows * cell,
+    cols,
+    rows,
+    cell,
+    capacity,
+  };
+
+  const nodes = new Map<number, NodeBox>();
+  const small = tw < 900 || h < 420;
+  const boxW = small ? 96 : 116;
+  const boxH = small ? 42 : 50;
+  const add = (
+    id: number,
+    kind: NodeKind,
+    fx: number,
+    y: number,
+    label: string,
+    sub?: string,
+    bw = boxW,
+    bh = boxH,
+  ) => {
+    const box: NodeBox = { id, kind, x: fx * tw, y, w: bw, h: bh, label };
+    if (sub) box.sub = sub;
+    nodes.set(id, box);
+  };
+
+  const lbX = hashing ? 0.28 : 0.29;
+  const srvX = hashing ? 0.52 : 0.47;
+  add(NodeId.Lb, 'lb', lbX, cy, 'Load', 'balancer', small ? 86 : 100, small ? 58 : 66);
+
+  // Server column: cards shrink with their number; below ~18 px they become bars.
+  const n = Math.max(1, serverIds.length);
+  const gap = n > 12 ? 2 : 6;
+  const cardH = Math.max(6, Math.min(small ? 50 : 62, (usableH - 8 - gap * (n - 1)) / n));
+  const colH = n * cardH + (n - 1) * gap;
+  const cardW = Math.min(small ? 124 : 150, Math.max(tw * 0.17, 112));
+  serverIds.forEach((id, i) => {
+    const y = cy - colH / 2 + cardH / 2 + i * (cardH + gap);
+    add(NodeId.ServerBase + id, 'server', srvX, y, `S${id}`, undefined, cardW, cardH);
+  });
+
+  const edges: [number, number][] = [];
+  const srvNodes = serverIds.map((id) => NodeId.ServerBase + id);
+  for (const s of srvNodes) edges.push([NodeId.Lb, s]);
+
+  if (strategy === 'polling') {
+    add(NodeId.Chat, 'chat', 0.72, top + usableH * 0.2, 'Chat service', 'writes');
+    add(
+      NodeId.Db,
+      'db',
+      0.86,
+      cy + usableH * 0.08,
+      'Database',
+      undefined,
+      small ? 108 : 128,
+      small ? 78 : 92,
+    );
+    for (const s of srvNodes) edges.push([s, NodeId.Db], [s, NodeId.Chat]);
+    edges.push([NodeId.Chat, NodeId.Db]);
+  } else if (strategy === 'pubsub') {
+    add(NodeId.Broker, 'broker', 0.7, cy, 'Broker', 'Redis Pub/Sub', small ? 104 : 124, small ? 62 : 72);
+    add(NodeId.Chat, 'chat', 0.89, top + usableH * 0.22, 'Chat service');
+    add(
+      NodeId.Db,
+      'db',
+      0.89,
+      top + usableH * 0.76,
+      'Database',
+      undefined,
+      small ? 96 : 112,
+      small ? 64 : 76,
+    );
+    for (const s of srvNodes) edges.push([s, NodeId.Broker], [s, NodeId.Chat]);
+    edges.push([NodeId.Chat, NodeId.Broker], [NodeId.Chat, NodeId.Db]);
+  } else {
+    add(NodeId.Chat, 'chat', 0.84, top + usableH * 0.2, 'Chat service', 'routes to owner', small ? 104 : 120);
+    add(
+      NodeId.Coord,
+      'coord',
+      0.84,
+      top + usableH * 0.8,
+      'Coordinator',
+      'ZooKeeper / etcd',
+      small ? 104 : 120,
+    );
+    add(NodeId.Db, 'db', 0.84, cy, 'Database', undefined, small ? 92 : 110, small ? 60 : 70);
+    for (const s of srvNodes) edges.push([s, NodeId.Chat], [s, NodeId.Coord]);
+    edges.push([NodeId.Chat, NodeId.Db], [NodeId.Chat, NodeId.Coord]);
+  }
+  // Keep boxes inside the topology area whatever the fractions say.
+  for (const b of nodes.values()) b.x = Math.min(Math.max(b.x, b.w / 2 + pad), tw - b.w / 2 - pad);
+
+  const ringArea = hashing ? { x: tw, y: 0, w: ringW, h } : null;
+  return { w, h, strategy, clients, nodes, edges, ringArea };
+}
+
+/** Centre of grid slot `slot`. */
+export function slotPos(l: StageLayout, slot: number): [number, number] {
+  const c = l.clients;
+  const s = ((slot % c.capacity) + c.capacity) % c.capacity;
+  const col = s % c.cols;
+  const row = Math.floor(s / c.cols);
+  return [c.x + (col + 0.5) * c.cell, c.y + (row + 0.5) * c.cell];
+}
+
+/** Point on the border of `b` facing (tx, ty). */
+export function anchor(b: NodeBox, tx: number, ty: number): [number, number] {
+  const dx = tx - b.x;
+  const dy = ty - b.y;
+  if (dx === 0 && dy === 0) return [b.x, b.y];
+  const sx = Math.abs(dx) / (b.w / 2);
+  const sy = Math.abs(dy) / (b.h / 2);
+  const s = Math.max(sx, sy);
+  return [b.x + dx / s, b.y + dy / s];
+}

@@ -1,0 +1,175 @@
+/**
+ * Moving messages on a Canvas 2D layer over the SVG topology. Each traced hop is drawn at the
+ * point its send/receive times and the drawing clock put it (RaftScope's render.messages idea);
+ * the engine never streams motion. With reduced motion, edges show counters instead of dots.
+ */
+import { MsgKind, NodeId, TRACE_STRIDE } from '../../engine';
+import { anchor, slotPos, type StageLayout } from '../layout';
+import { MSG_COLOR } from '../palette';
+import type { World } from '../world';
+
+export interface PacketsOptions {
+  world: World;
+  getLayout(): StageLayout | null;
+  reduced(): boolean;
+}
+
+type Pt = [number, number];
+
+export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
+  const ctx = canvas.getContext('2d', { alpha: true })!;
+  let w = 0;
+  let h = 0;
+  let dpr = 1;
+  const counts = new Map<string, { n: number; from: Pt; to: Pt; kind: number }>();
+
+  function resize(width: number, height: number) {
+    dpr = Math.min(2, window.devicePixelRatio || 1);
+    w = width;
+    h = height;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+
+  /** The path a hop follows: client ↔ server hops pass through the load balancer. */
+  function path(l: StageLayout, from: number, to: number, user: number): Pt[] | null {
+    const lb = l.nodes.get(NodeId.Lb)!;
+    const end = (id: number, other: Pt): Pt | null => {
+      if (id === NodeId.Client) return slotPos(l, opts.world.slotOf(user));
+      const b = l.nodes.get(id);
+      return b ? anchor(b, other[0], other[1]) : null;
+    };
+    const centre = (id: number): Pt | null => {
+      if (id === NodeId.Client) return slotPos(l, opts.world.slotOf(user));
+      const b = l.nodes.get(id);
+      return b ? [b.x, b.y] : null;
+    };
+    const a = centre(from);
+    const b = centre(to);
+    if (!a || !b) return null;
+    const viaLb =
+      (from === NodeId.Client && to >= NodeId.ServerBase) ||
+      (to === NodeId.Client && from >= NodeId.ServerBase);
+    if (viaLb) {
+      const lbIn: Pt = [lb.x - lb.w / 2, lb.y];
+      const lbOut: Pt = [lb.x + lb.w / 2, lb.y];
+      const client = from === NodeId.Client ? a : b;
+      const server = from === NodeId.Client ? end(to, lbOut)! : end(from, lbOut)!;
+      const pts: Pt[] = [client, lbIn, lbOut, server];
+      return from === NodeId.Client ? pts : pts.reverse();
+    }
+    const p = end(from, b);
+    const q = end(to, a);
+    return p && q ? [p, q] : null;
+  }
+
+  function at(pts: Pt[], f: number): Pt {
+    if (pts.length === 2) {
+      const [p, q] = pts as [Pt, Pt];
+      return [p[0] + (q[0] - p[0]) * f, p[1] + (q[1] - p[1]) * f];
+    }
+    let total = 0;
+    for (let i = 1; i < pts.length; i++)
+      total += Math.hypot(pts[i]![0] - pts[i - 1]![0], pts[i]![1] - pts[i - 1]![1]);
+    let d = f * total;
+    for (let i = 1; i < pts.length; i++) {
+      const p = pts[i - 1]!;
+      const q = pts[i]!;
+      const seg = Math.hypot(q[0] - p[0], q[1] - p[1]);
+      if (d <= seg || i === pts.length - 1) {
+        const g = seg > 0 ? Math.min(1, d / seg) : 1;
+        return [p[0] + (q[0] - p[0]) * g, p[1] + (q[1] - p[1]) * g];
+      }
+      d -= seg;
+    }
+    return pts[pts.length - 1]!;
+  }
+
+  function draw() {
+    const l = opts.getLayout();
+    const world = opts.world;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!l) return;
+    const hops = world.hops;
+    const v = world.viewUs;
+    const linger = world.lingerUs();
+    const reduced = opts.reduced();
+    const many = world.hopCount > 3000;
+    const r = many ? 2.5 : 4;
+    counts.clear();
+    for (let i = 0; i < world.hopCount; i++) {
+      const o = i * TRACE_STRIDE;
+      const kind = hops[o]!;
+      const send = hops[o + 3]!;
+      const recv = hops[o + 4]!;
+      if (send > v) continue;
+      const pts = path(l, hops[o + 1]!, hops[o + 2]!, hops[o + 5]!);
+      if (!pts) continue;
+      if (kind === MsgKind.Loss) {
+        if (v < recv) continue;
+        // A loss: a fading cross where the message died.
+        const age = (v - recv) / linger;
+        const [x, y] = pts[pts.length - 1]!;
+        ctx.globalAlpha = Math.max(0, 1 - age);
+        ctx.strokeStyle = MSG_COLOR[MsgKind.Loss]!;
+        ctx.lineWidth = 2.5;
+        ctx.beginPath();
+        ctx.moveTo(x - 5, y - 5);
+        ctx.lineTo(x + 5, y + 5);
+        ctx.moveTo(x - 5, y + 5);
+        ctx.lineTo(x + 5, y - 5);
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+        continue;
+      }
+      if (v > recv) continue;
+      if (reduced) {
+        const key = `${hops[o + 1]}-${hops[o + 2]}-${kind}`;
+        const c = counts.get(key);
+        if (c) c.n++;
+        else counts.set(key, { n: 1, from: pts[0]!, to: pts[pts.length - 1]!, kind });
+        continue;
+      }
+      const f = recv > send ? (v - send) / (recv - send) : 1;
+      const [x, y] = at(pts, f);
+      ctx.fillStyle = MSG_COLOR[kind] ?? '#999';
+      if (many) {
+        ctx.fillRect(x - r / 2, y - r / 2, r, r);
+      } else {
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+        ctx.fill();
+        if (kind === MsgKind.Coord) {
+          ctx.strokeStyle = '#333';
+          ctx.lineWidth = 1;
+          ctx.stroke();
+        }
+      }
+    }
+    if (reduced) drawCounters();
+  }
+
+  /** Reduced motion: a still badge per busy edge with the number of messages on it now. */
+  function drawCounters() {
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (const c of counts.values()) {
+      const x = (c.from[0] + c.to[0]) / 2;
+      const y = (c.from[1] + c.to[1]) / 2;
+      const label = String(c.n);
+      const bw = 10 + label.length * 7;
+      ctx.fillStyle = MSG_COLOR[c.kind] ?? '#999';
+      ctx.beginPath();
+      ctx.roundRect(x - bw / 2, y - 9, bw, 18, 9);
+      ctx.fill();
+      ctx.fillStyle = c.kind === MsgKind.Coord || c.kind === MsgKind.PollResponse ? '#111' : '#fff';
+      ctx.fillText(label, x, y + 0.5);
+    }
+  }
+
+  return { resize, draw, destroy() {} };
+}

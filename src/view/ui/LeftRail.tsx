@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import {
+  selMsgRate,
+  selPollInterval,
+  selRoomSize,
+  selSeed,
+  selStrategy,
+  selTimeline,
+  selUpServers,
+  selUsers,
+  selVnodes,
+} from '../../store/selectors';
+import { useApp, useServices } from '../context';
+import { compact, grouped } from '../format';
+import { Envelope } from './Envelope';
+import { Slider, niceStops } from './Slider';
+
+const USER_STOPS = niceStops(10, 1_000_000);
+const POLL_STOPS = [0.5, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60];
+const RATE_STOPS = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60];
+const ROOM_STOPS = [2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
+const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
+
+export function LeftRail() {
+  const { store, controller } = useServices();
+  const st = () => store.getState();
+  const strategy = useApp(selStrategy);
+  const users = useApp(selUsers);
+  const poll = useApp(selPollInterval);
+  const rate = useApp(selMsgRate);
+  const room = useApp(selRoomSize);
+  const vnodes = useApp(selVnodes);
+  const seed = useApp(selSeed);
+  const servers = useApp(selUpServers);
+  const timeline = useApp(selTimeline);
+  const roomStops = ROOM_STOPS.filter((r) => r <= users);
+
+  return (
+    <aside className="rail left" aria-label="Workload">
+      <h2>Workload</h2>
+      <Slider
+        label="Users"
+        stops={USER_STOPS}
+        value={users}
+        onChange={(v) => st().setField('users', v)}
+        format={(v) => `${compact(v)} users`}
+      />
+      <Slider
+        label="Poll interval"
+        stops={POLL_STOPS}
+        value={poll}
+        onChange={(v) => st().setField('pollIntervalS', v)}
+        format={(v) => `every ${v} s`}
+        disabled={strategy !== 'polling'}
+        note={strategy !== 'polling' ? 'Push strategies do not poll.' : undefined}
+      />
+      <Slider
+        label="Messages per user per minute"
+        stops={RATE_STOPS}
+        value={rate}
+        onChange={(v) => st().setField('messagesPerUserPerMin', v)}
+        format={(v) => `${v}/min`}
+      />
+      <Slider
+        label="Room size"
+        stops={roomStops.length ? roomStops : [2]}
+        value={room}
+        onChange={(v) => st().setField('roomSize', v)}
+        format={(v) => (v === 2 ? '2 (one-to-one)' : `${grouped(v)} members`)}
+      />
+      {strategy === 'consistent-hashing' ? (
+        <Slider
+          label="Virtual nodes"
+          stops={VNODE_STOPS}
+          value={vnodes}
+          onChange={(v) => st().setField('vnodes', v)}
+          format={(v) => `${v} per server`}
+        />
+      ) : null}
+      <div className="row2">
+        <div className="field servers">
+          <span className="field-label" id="servers-label">
+            Servers
+          </span>
+          <div className="stepper" role="group" aria-labelledby="servers-label">
+            <button
+              type="button"
+              aria-label="Remove server"
+              title="Remove a server (−)"
+              onClick={() => controller.removeServer()}
+              disabled={servers <= 1}
+            >
+              −
+            </button>
+            <output className="num" aria-live="polite" data-testid="server-count">
+              {servers}
+            </output>
+            <button
+              type="button"
+              aria-label="Add server"
+              title="Add a server (+)"
+              onClick={() => controller.addServer()}
+            >
+              +
+            </button>
+          </div>
+        </div>
+        <SeedField seed={seed} onCommit={(v) => st().setField('seed', v)} />
+      </div>
+      {timeline.length > 0 ? (
+        <div className="timeline-chips">
+          <span className="field-label">Actions</span>
+          <ul>
+            {timeline.slice(-3).map((e, i) => (
+              <li key={`${e.atS}-${i}`} className="chip num">
+                {e.action === 'add-server'
+                  ? '+ server'
+                  : e.action === 'remove-server'
+                    ? `− S${e.server ?? ''}`
+                    : `S${e.server ?? ''} crash`}{' '}
+                @ {e.atS.toFixed(1)} s
+              </li>
+            ))}
+            {timeline.length > 3 ? <li className="chip">+{timeline.length - 3}</li> : null}
+          </ul>
+          <button
+            type="button"
+            className="link"
+            title="Forget these actions and restart the run"
+            onClick={() => st().clearTimeline()}
+          >
+            clear
+          </button>
+        </div>
+      ) : null}
+      <Envelope />
+    </aside>
+  );
+}
+
+function SeedField({ seed, onCommit }: { seed: number; onCommit(v: number): void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft === null) return;
+    const v = Number(draft);
+    if (draft.trim() !== '' && Number.isInteger(v) && v >= 0) onCommit(v);
+    setDraft(null);
+  };
+  return (
+    <div className="field seed">
+      <label className="field-label" htmlFor="seed-input">
+        Seed
+      </label>
+      <input
+        id="seed-input"
+        className="num"
+        aria-label="Seed"
+        inputMode="numeric"
+        value={draft ?? String(seed)}
+        onChange={(e) => setDraft(e.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Headline metrics (right rail). Test ids and meanings are a contract (DESIGN.md "The page"):
+ * every figure is a number with its unit, straight from the engine's snapshot.
+ */
+import { selSummary } from '../../store/selectors';
+import { useApp } from '../context';
+import { compact, durationParts } from '../format';
+
+interface Tile {
+  id: string;
+  label: string;
+  value: string;
+  unit: string;
+  sub: string;
+  tone?: 'bad' | 'good';
+  title: string;
+}
+
+export function Metrics() {
+  const s = useApp(selSummary);
+  const dash = '—';
+  const lat = (ms: number): [string, string] => (s && s.latencyCount > 0 ? durationParts(ms) : [dash, 'ms']);
+  const [p50, p50u] = lat(s?.latencyP50Ms ?? 0);
+  const [p99, p99u] = lat(s?.latencyP99Ms ?? 0);
+  const rate = (v: number | null | undefined) => (v === null || v === undefined ? dash : compact(v));
+  const live = s ? s.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : 0;
+  const util = s?.dbUtilization ?? 0;
+
+  const tiles: Tile[] = [
+    {
+      id: 'metric-sim-time',
+      label: 'Sim time',
+      value: s ? s.simTimeS.toFixed(1) : '0.0',
+      unit: 's',
+      sub:
+        s && s.playing
+          ? `at ×${s.achievedSpeed >= 10 ? Math.round(s.achievedSpeed) : s.achievedSpeed.toPrecision(2)}`
+          : 'paused',
+      title: 'Seconds of simulated time since the run started.',
+    },
+    {
+      id: 'metric-latency-p50',
+      label: 'Latency p50',
+      value: p50,
+      unit: p50u,
+      sub: `last ${s?.latencyWindowS ?? 5} s`,
+      title:
+        'Median delivery latency: client receipt time − DB commit time, over the last few simulated seconds.',
+    },
+    {
+      id: 'metric-latency-p99',
+      label: 'Latency p99',
+      value: p99,
+      unit: p99u,
+      sub: `${compact(s?.latencyCount ?? 0)} deliveries`,
+      title: '99th percentile delivery latency over the last few simulated seconds.',
+    },
+    {
+      id: 'metric-db-reads',
+      label: 'DB reads',
+      value: rate(s?.dbReadsPerS),
+      unit: '/s',
+      sub: s ? `${Math.round(util * 100)} % busy` : dash,
+      tone: util >= 0.95 ? 'bad' : undefined,
+      title: 'Reads the DB completed in the last whole simulated second.',
+    },
+    {
+      id: 'metric-db-writes',
+      label: 'DB writes',
+      value: rate(s?.dbWritesPerS),
+      unit: '/s',
+      sub:
+        s && (s.dbRejectedPerS ?? 0) > 0 ? `${compact(s.dbRejectedPerS ?? 0)} rejected/s` : 'chat messages',
+      tone: s && (s.dbRejectedPerS ?? 0) > 0 ? 'bad' : undefined,
+      title: 'Writes the DB completed in the last whole simulated second (one per chat message).',
+    },
+    {
+      id: 'metric-reconnects',
+      label: 'Reconnects',
+      value: compact(s?.reconnects ?? 0),
+      unit: 'total',
+      sub: 'since t = 0',
+      tone: s && s.reconnects > 0 ? 'bad' : undefined,
+      title: 'Reconnections started after a disconnect, since the run started.',
+    },
+    {
+      id: 'metric-connections',
+      label: 'Connections',
+      value: compact(s?.connections ?? 0),
+      unit: 'open',
+      sub: `on ${live} server${live === 1 ? '' : 's'}`,
+      title: 'Client connections open now, over all endpoint servers.',
+    },
+    {
+      id: 'metric-lost',
+      label: 'Lost',
+      value: compact(s?.lost ?? 0),
+      unit: 'msgs',
+      sub: `of ${compact((s?.deliveries ?? 0) + (s?.lost ?? 0))}`,
+      tone: s && s.lost > 0 ? 'bad' : undefined,
+      title: 'Deliveries that will never arrive (cumulative).',
+    },
+  ];
+
+  return (
+    <aside className="rail right" aria-label="Metrics">
+      <h2>Now</h2>
+      <div className="tiles">
+        {tiles.map((t) => (
+          <div key={t.id} className={`tile${t.tone ? ` ${t.tone}` : ''}`} title={t.title}>
+            <div className="tile-label">{t.label}</div>
+            <div className="tile-value" data-testid={t.id}>
+              <span className="num">{t.value}</span> <span className="unit">{t.unit}</span>
+            </div>
+            <div className="tile-sub">{t.sub}</div>
+          </div>
+        ))}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { SPEEDS } from '../../store/store';
+import { selBehind, selPlaying, selSimTimeS, selSpeed, selStrategy } from '../../store/selectors';
+import { useApp, useServices } from '../context';
+import { clock, speedLabel } from '../format';
+import { STRATEGY_INFO, STRATEGY_ORDER } from '../strategies';
+import { Slider } from './Slider';
+import { Logo, PauseIcon, PlayIcon, ResetIcon, ShareIcon, StepIcon, StrategyGlyph } from './icons';
+
+function StrategySwitch() {
+  const { store } = useServices();
+  const strategy = useApp(selStrategy);
+  return (
+    <div className="segmented" role="radiogroup" aria-label="Strategy">
+      {STRATEGY_ORDER.map((s, i) => (
+        <label
+          key={s}
+          className={s === strategy ? 'on' : undefined}
+          title={`${STRATEGY_INFO[s].story} (key ${i + 1})`}
+        >
+          <input
+            type="radio"
+            name="strategy"
+            value={s}
+            checked={s === strategy}
+            onChange={() => store.getState().setStrategy(s)}
+          />
+          <StrategyGlyph s={s} />
+          <span>{STRATEGY_INFO[s].label}</span>
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function Transport() {
+  const { store, controller } = useServices();
+  const playing = useApp(selPlaying);
+  return (
+    <div className="transport">
+      <button
+        type="button"
+        className="icon primary"
+        aria-label={playing ? 'Pause' : 'Play'}
+        title={playing ? 'Pause (Space)' : 'Play (Space)'}
+        onClick={() => store.getState().togglePlaying()}
+      >
+        {playing ? <PauseIcon /> : <PlayIcon />}
+      </button>
+      <button
+        type="button"
+        className="icon"
+        aria-label="Step"
+        title="Step (→)"
+        onClick={() => controller.step()}
+      >
+        <StepIcon />
+      </button>
+      <button
+        type="button"
+        className="icon"
+        aria-label="Reset"
+        title="Restart the run from t = 0 (same scenario and seed)"
+        onClick={() => store.getState().reset()}
+      >
+        <ResetIcon />
+      </button>
+    </div>
+  );
+}
+
+function Speed() {
+  const { store } = useServices();
+  const speed = useApp(selSpeed);
+  const behind = useApp(selBehind);
+  return (
+    <div className="speed">
+      <Slider
+        label="Speed"
+        stops={SPEEDS}
+        value={speed}
+        onChange={(v) => store.getState().setSpeed(v)}
+        format={speedLabel}
+      />
+      {behind !== null ? (
+        <p
+          className="behind"
+          role="status"
+          title="The engine worker cannot simulate this workload faster on this machine."
+        >
+          running at {speedLabel(behind)} of {speedLabel(speed)} requested
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Clock() {
+  const t = useApp(selSimTimeS);
+  return (
+    <div className="clock" aria-label="Simulated time" title="Simulated time (minutes:seconds)">
+      <span className="clock-label">sim time</span>
+      <span className="num">{clock(t)}</span>
+    </div>
+  );
+}
+
+function Share() {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="share"
+      title="Copy a link that reopens this exact scenario"
+      onClick={() => {
+        const url = window.location.href;
+        const done = () => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1600);
+        };
+        if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, done);
+        else done();
+      }}
+    >
+      <ShareIcon />
+      <span>{copied ? 'Link copied' : 'Share'}</span>
+    </button>
+  );
+}
+
+export function TopBar() {
+  const { store } = useServices();
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <Logo />
+        <h1>HopScope</h1>
+      </div>
+      <StrategySwitch />
+      <Transport />
+      <Speed />
+      <Clock />
+      <Share />
+      <button
+        type="button"
+        className="icon help-btn"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={() => store.getState().setShowHelp(true)}
+      >
+        ?
+      </button>
+    </header>
+  );
+}
