@@ -16,7 +16,7 @@ test('opening a link shows its scenario in the controls', async ({ page }) => {
   await expect(slider(page, 'Poll interval')).toHaveAttribute('aria-valuetext', 'every 5 s');
   await expect(slider(page, 'Messages per user per minute')).toHaveAttribute('aria-valuetext', '2/min');
   await expect(slider(page, 'Room size')).toHaveAttribute('aria-valuetext', '5 members');
-  await expect(slider(page, 'Virtual nodes')).toHaveAttribute('aria-valuetext', '50 per server');
+  await expect(slider(page, 'Virtual nodes')).toHaveAttribute('aria-valuetext', '50/server');
   await expect(page.getByRole('textbox', { name: 'Seed' })).toHaveValue('7');
   await expect(page.getByTestId('server-count')).toHaveText('6');
   // Every user connects: the open-connection count reaches the user count.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, LIMITS, normalizeScenario } from '../engine';
+import { DEFAULT_SCENARIO, LIMITS, normalizeScenario } from '../bridge/engine';
 import { selBehind, selUpServers, selUsers } from './selectors';
 import { SPEEDS, createAppStore } from './store';
 import type { Summary } from './summary';

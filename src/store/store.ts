@@ -5,7 +5,7 @@
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
-import { DEFAULT_SCENARIO, LIMITS, type Scenario, type Strategy, type TimelineEntry } from '../engine';
+import { DEFAULT_SCENARIO, LIMITS, type Scenario, type Strategy, type TimelineEntry } from '../bridge/engine';
 import type { Summary } from './summary';
 
 /** Scenario fields the page edits directly. */

@@ -2,7 +2,7 @@
  * The low-rate (≤ 10 Hz) digest of the running simulation that React renders from. Built from a
  * worker frame by the controller; plain data so immer can freeze it.
  */
-import type { ActionReport, MigrationInfo, ServerInfo } from '../engine';
+import type { ActionReport, MigrationInfo, ServerInfo } from '../bridge/engine';
 
 export interface Summary {
   runId: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, normalizeScenario } from '../engine';
+import { DEFAULT_SCENARIO, normalizeScenario } from '../bridge/engine';
 import { formatQuery, parseQuery, parseTimeline } from './url';
 
 describe('parseQuery', () => {

@@ -5,8 +5,8 @@
  * Parsing never throws and never yields a run the engine would refuse: each bad value becomes a
  * notice and that field's default, so a hostile or stale link still opens a working page.
  */
-import { ACTIONS, DEFAULT_SCENARIO, LIMITS, normalizeScenario, scenarioSchema } from '../engine';
-import type { ActionKind, Scenario, TimelineEntry } from '../engine';
+import { ACTIONS, DEFAULT_SCENARIO, LIMITS, normalizeScenario, scenarioSchema } from '../bridge/engine';
+import type { ActionKind, Scenario, TimelineEntry } from '../bridge/engine';
 
 type Field = keyof Scenario;
 const FIELDS = Object.keys(DEFAULT_SCENARIO) as Field[];

@@ -3,7 +3,7 @@
  * outside React: created once in main.tsx, it turns store changes into worker messages, worker
  * frames into the world, and the world into a ≤ 10 Hz summary for React.
  */
-import { normalizeScenario, type ActionKind, type Scenario } from '../engine';
+import { normalizeScenario, type ActionKind, type Scenario } from '../bridge/engine';
 import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';

@@ -3,7 +3,7 @@
  * left, the load balancer, a column of endpoint servers, and on the right what the strategy needs.
  * SVG nodes, canvas dots and the ring panel all read positions from here.
  */
-import { NodeId, type Strategy } from '../engine';
+import { NodeId, type Strategy } from '../bridge/engine';
 
 export type NodeKind = 'lb' | 'db' | 'chat' | 'coord' | 'broker' | 'server';
 
@@ -27,8 +27,10 @@ export interface Rect {
 }
 
 export interface StageLayout {
+  /** Size in layout units; the stage draws them `scale` pixels each (big screens zoom in). */
   w: number;
   h: number;
+  scale: number;
   strategy: Strategy;
   /** Where the client sample grid is drawn. */
   clients: Rect & { cols: number; rows: number; cell: number; capacity: number };
@@ -47,6 +49,7 @@ export function computeLayout(
   w: number,
   h: number,
   clientCapacity: number,
+  scale = 1,
 ): StageLayout {
   const hashing = isHashing(strategy);
   const pad = 14;
@@ -75,7 +78,7 @@ export function computeLayout(
   };
 
   const nodes = new Map<number, NodeBox>();
-  const small = tw < 900 || h < 420;
+  const small = tw < 700 || h < 380;
   const boxW = small ? 96 : 116;
   const boxH = small ? 42 : 50;
   const add = (
@@ -121,7 +124,7 @@ export function computeLayout(
       cy + usableH * 0.08,
       'Database',
       undefined,
-      small ? 108 : 128,
+      small ? 140 : 156,
       small ? 78 : 92,
     );
     for (const s of srvNodes) edges.push([s, NodeId.Db], [s, NodeId.Chat]);
@@ -136,7 +139,7 @@ export function computeLayout(
       top + usableH * 0.76,
       'Database',
       undefined,
-      small ? 96 : 112,
+      small ? 120 : 136,
       small ? 64 : 76,
     );
     for (const s of srvNodes) edges.push([s, NodeId.Broker], [s, NodeId.Chat]);
@@ -150,9 +153,9 @@ export function computeLayout(
       top + usableH * 0.8,
       'Coordinator',
       'ZooKeeper / etcd',
-      small ? 104 : 120,
+      small ? 112 : 128,
     );
-    add(NodeId.Db, 'db', 0.84, cy, 'Database', undefined, small ? 92 : 110, small ? 60 : 70);
+    add(NodeId.Db, 'db', 0.84, cy, 'Database', undefined, small ? 100 : 116, small ? 62 : 72);
     for (const s of srvNodes) edges.push([s, NodeId.Chat], [s, NodeId.Coord]);
     edges.push([NodeId.Chat, NodeId.Db], [NodeId.Chat, NodeId.Coord]);
   }
@@ -160,7 +163,7 @@ export function computeLayout(
   for (const b of nodes.values()) b.x = Math.min(Math.max(b.x, b.w / 2 + pad), tw - b.w / 2 - pad);
 
   const ringArea = hashing ? { x: tw, y: 0, w: ringW, h } : null;
-  return { w, h, strategy, clients, nodes, edges, ringArea };
+  return { w, h, scale, strategy, clients, nodes, edges, ringArea };
 }
 
 /** Centre of grid slot `slot`. */

@@ -1,5 +1,5 @@
 /** Colours with one meaning each (UI.md, Okabe–Ito), shared by SVG, canvas and CSS legends. */
-import { MsgKind } from '../engine';
+import { MsgKind } from '../bridge/engine';
 
 export const MSG_COLOR: Record<number, string> = {
   [MsgKind.Poll]: '#0072B2',

@@ -1,5 +1,5 @@
 /** Names and one-line stories of the four strategies, as the page words them. */
-import type { Strategy } from '../engine';
+import type { Strategy } from '../bridge/engine';
 
 export const STRATEGY_INFO: Record<Strategy, { label: string; short: string; story: string }> = {
   polling: {

@@ -6,8 +6,8 @@
  * rate the worker reports, so dots move smoothly between frames (RaftScope style: a dot's position
  * is a function of the clock and its hop's send/receive times, nothing else).
  */
-import { TRACE_STRIDE } from '../engine';
-import type { LiveSnapshot, RingView, SampleView, Scenario, SeriesRow } from '../engine';
+import { TRACE_STRIDE } from '../bridge/engine';
+import type { LiveSnapshot, RingView, SampleView, Scenario, SeriesRow } from '../bridge/engine';
 import type { Delivery } from '../bridge/client';
 import type { PaceReport } from '../bridge/protocol';
 
@@ -87,10 +87,13 @@ export class World {
     if (!live) return;
     const head = live.nowUs;
     const rate = this.pace?.rateUsPerMs || this.lastRate;
-    let v = this.viewUs + dtMs * rate;
+    const prev = this.viewUs;
+    let v = prev + dtMs * rate;
     if (rate > 0 && v < head - rate * MAX_LAG_MS) v = head - rate * MAX_LAG_MS;
-    this.viewUs = Math.max(this.viewUs, Math.min(v, head));
-    this.expireHops();
+    this.viewUs = Math.max(prev, Math.min(v, head));
+    // Keep hops that ended during this frame for one more draw, so renderers that count
+    // (reduced motion) see even hops shorter than a frame.
+    this.expireHops(prev);
   }
 
   /**
@@ -125,9 +128,8 @@ export class World {
     this.hopCount += Math.min(n, MAX_HOPS);
   }
 
-  private expireHops(): void {
+  private expireHops(v: number): void {
     const h = this.hops;
-    const v = this.viewUs;
     let w = 0;
     for (let r = 0; r < this.hopCount; r++) {
       const o = r * TRACE_STRIDE;

@@ -3,7 +3,7 @@
  * actions drawn as labelled vertical rules across all of them. D3 owns every SVG inside `root`.
  */
 import * as d3 from 'd3';
-import type { ActionReport, SeriesRow, Strategy } from '../../engine';
+import type { ActionReport, SeriesRow, Strategy } from '../../bridge/engine';
 import { compact, duration } from '../format';
 import { serverColor } from '../palette';
 
@@ -334,9 +334,8 @@ export function createCharts(root: HTMLElement) {
       .attr('y', (s) => y(val(s)))
       .attr('height', (s) => y(0) - y(val(s)))
       .attr('fill', (s) => serverColor(s.id));
-    const mean = servers.length
-      ? servers.reduce((a, s) => a + s.connections, 0) / servers.filter((s) => s.state !== 'crashed').length
-      : 0;
+    const up = servers.filter((s) => s.state !== 'crashed');
+    const mean = up.length ? up.reduce((a, s) => a + val(s), 0) / up.length : 0;
     fig
       .select('figcaption')
       .selectAll<HTMLSpanElement, number>('span.key')

@@ -3,7 +3,7 @@
  * point its send/receive times and the drawing clock put it (RaftScope's render.messages idea);
  * the engine never streams motion. With reduced motion, edges show counters instead of dots.
  */
-import { MsgKind, NodeId, TRACE_STRIDE } from '../../engine';
+import { MsgKind, NodeId, TRACE_STRIDE } from '../../bridge/engine';
 import { anchor, slotPos, type StageLayout } from '../layout';
 import { MSG_COLOR } from '../palette';
 import type { World } from '../world';
@@ -21,16 +21,24 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   let w = 0;
   let h = 0;
   let dpr = 1;
+  /** Reduced motion: per-edge counters of hops started recently, decaying over ~1 s of wall time. */
   const counts = new Map<string, { n: number; from: Pt; to: Pt; kind: number }>();
+  let lastV = -1;
+  let lastWall = 0;
 
-  function resize(width: number, height: number) {
+  /** Matches the canvas to the layout's pixel size (cheap when nothing changed). */
+  function fit(l: StageLayout) {
     dpr = Math.min(2, window.devicePixelRatio || 1);
-    w = width;
-    h = height;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
+    const pw = Math.round(l.w * l.scale);
+    const ph = Math.round(l.h * l.scale);
+    if (canvas.width !== Math.round(pw * dpr) || canvas.height !== Math.round(ph * dpr)) {
+      canvas.width = Math.round(pw * dpr);
+      canvas.height = Math.round(ph * dpr);
+      canvas.style.width = `${pw}px`;
+      canvas.style.height = `${ph}px`;
+    }
+    w = l.w;
+    h = l.h;
   }
 
   /** The path a hop follows: client ↔ server hops pass through the load balancer. */
@@ -90,16 +98,31 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   function draw() {
     const l = opts.getLayout();
     const world = opts.world;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (!l) {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
+    fit(l);
+    ctx.setTransform(dpr * l.scale, 0, 0, dpr * l.scale, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    if (!l) return;
     const hops = world.hops;
     const v = world.viewUs;
     const linger = world.lingerUs();
     const reduced = opts.reduced();
     const many = world.hopCount > 3000;
     const r = many ? 2.5 : 4;
-    counts.clear();
+    const wall = performance.now();
+    if (reduced) {
+      const decay = Math.exp(-Math.max(0, wall - lastWall) / 1000);
+      for (const [k, c] of counts) {
+        c.n *= decay;
+        if (c.n < 0.05) counts.delete(k);
+      }
+      if (v < lastV) counts.clear(); // a new run
+    }
+    const prevV = lastV;
+    lastV = v;
+    lastWall = wall;
     for (let i = 0; i < world.hopCount; i++) {
       const o = i * TRACE_STRIDE;
       const kind = hops[o]!;
@@ -125,14 +148,16 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
         ctx.globalAlpha = 1;
         continue;
       }
-      if (v > recv) continue;
       if (reduced) {
+        // Count each hop once, in the frame its send time is reached (even hops too short to see).
+        if (send <= prevV) continue;
         const key = `${hops[o + 1]}-${hops[o + 2]}-${kind}`;
         const c = counts.get(key);
         if (c) c.n++;
         else counts.set(key, { n: 1, from: pts[0]!, to: pts[pts.length - 1]!, kind });
         continue;
       }
+      if (v > recv) continue;
       const f = recv > send ? (v - send) / (recv - send) : 1;
       const [x, y] = at(pts, f);
       ctx.fillStyle = MSG_COLOR[kind] ?? '#999';
@@ -158,9 +183,11 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     for (const c of counts.values()) {
+      if (c.n < 0.5) continue;
       const x = (c.from[0] + c.to[0]) / 2;
       const y = (c.from[1] + c.to[1]) / 2;
-      const label = String(c.n);
+      const label = String(Math.round(c.n));
+      ctx.globalAlpha = Math.min(1, 0.35 + c.n / 4);
       const bw = 10 + label.length * 7;
       ctx.fillStyle = MSG_COLOR[c.kind] ?? '#999';
       ctx.beginPath();
@@ -169,7 +196,8 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       ctx.fillStyle = c.kind === MsgKind.Coord || c.kind === MsgKind.PollResponse ? '#111' : '#fff';
       ctx.fillText(label, x, y + 0.5);
     }
+    ctx.globalAlpha = 1;
   }
 
-  return { resize, draw, destroy() {} };
+  return { draw, destroy() {} };
 }

@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import 'd3-transition';
-import type { ActionReport, MigrationInfo, RingView, SampleView } from '../../engine';
+import type { ActionReport, MigrationInfo, RingView, SampleView } from '../../bridge/engine';
 import { percent } from '../format';
 import { LOSS, serverColor } from '../palette';
 

@@ -5,7 +5,7 @@
  */
 import * as d3 from 'd3';
 import 'd3-transition'; // the production build tree-shakes selection.transition without it (TOOLCHAIN.md)
-import { NodeId, type MigrationInfo } from '../../engine';
+import { NodeId, type MigrationInfo } from '../../bridge/engine';
 import { anchor, slotPos, type NodeBox, type StageLayout } from '../layout';
 import { compact, percent } from '../format';
 import { LOSS, serverColor } from '../palette';
@@ -63,7 +63,10 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
     const morph = prevStrategy !== null && prevStrategy !== layout.strategy && !inp.reduced;
     prevStrategy = layout.strategy;
     const dur = morph ? 550 : 0;
-    svg.attr('width', layout.w).attr('height', layout.h);
+    svg
+      .attr('width', Math.round(layout.w * layout.scale))
+      .attr('height', Math.round(layout.h * layout.scale))
+      .attr('viewBox', `0 0 ${layout.w} ${layout.h}`);
 
     // ── edges
     const edgeKey = (e: [number, number]) => `${e[0]}-${e[1]}`;

@@ -23,8 +23,8 @@ export function Envelope() {
     lines.push(
       {
         k: `${compact(s.users)} users ÷ ${s.pollIntervalS} s`,
-        v: `${compact(reads)} reads/s`,
-        hint: `one DB read per poll, + ${compact(writes)} writes/s`,
+        v: `${compact(reads)}/s`,
+        hint: `DB reads, one per poll (+ ${compact(writes)} writes/s)`,
       },
       {
         k: 'DB capacity',

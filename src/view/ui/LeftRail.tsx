@@ -74,7 +74,7 @@ export function LeftRail() {
           stops={VNODE_STOPS}
           value={vnodes}
           onChange={(v) => st().setField('vnodes', v)}
-          format={(v) => `${v} per server`}
+          format={(v) => `${v}/server`}
         />
       ) : null}
       <div className="row2">

@@ -69,8 +69,7 @@ export function Metrics() {
       label: 'DB writes',
       value: rate(s?.dbWritesPerS),
       unit: '/s',
-      sub:
-        s && (s.dbRejectedPerS ?? 0) > 0 ? `${compact(s.dbRejectedPerS ?? 0)} rejected/s` : 'chat messages',
+      sub: s && (s.dbRejectedPerS ?? 0) > 0 ? `rejects ${compact(s.dbRejectedPerS ?? 0)}/s` : 'chat messages',
       tone: s && (s.dbRejectedPerS ?? 0) > 0 ? 'bad' : undefined,
       title: 'Writes the DB completed in the last whole simulated second (one per chat message).',
     },

@@ -3,7 +3,7 @@
  * the share of users that moved at the last membership change with the arithmetic.
  */
 import { useEffect, useRef } from 'react';
-import type { ActionReport } from '../../engine';
+import type { ActionReport } from '../../bridge/engine';
 import { selScenario } from '../../store/selectors';
 import type { Summary } from '../../store/summary';
 import { useApp, useServices } from '../context';

@@ -4,10 +4,10 @@
  * the canvas is drawn by the frame loop.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { MsgKind, type Strategy } from '../../engine';
+import { MsgKind, type Strategy } from '../../bridge/engine';
 import { selScenario, selSummary } from '../../store/selectors';
 import { useApp, useReducedMotion, useServices } from '../context';
-import { computeLayout, isHashing, type StageLayout } from '../layout';
+import { computeLayout, isHashing, type Rect, type StageLayout } from '../layout';
 import { MSG_COLOR, MSG_LABEL } from '../palette';
 import { createPackets } from '../render/packets';
 import { createTopology, type ServerState } from '../render/topology';
@@ -69,7 +69,10 @@ export function Stage() {
   const layout = useMemo(() => {
     if (size.w < 50 || size.h < 50) return null;
     const ids = serverKey ? serverKey.split(',').map(Number) : [];
-    return computeLayout(strategy, ids, size.w, size.h, capacity);
+    // Lay out for a projector-sized stage and zoom the drawing on bigger screens, so boxes, text
+    // and dots grow together instead of floating apart.
+    const scale = Math.min(1.6, Math.max(1, Math.min(size.w / 860, size.h / 390)));
+    return computeLayout(strategy, ids, size.w / scale, size.h / scale, capacity, scale);
   }, [strategy, serverKey, size.w, size.h, capacity]);
 
   useEffect(() => {
@@ -122,39 +125,17 @@ export function Stage() {
 
   // Packets: drawn every animation frame from the world's clock.
   useEffect(() => {
-    const canvas = canvasRef.current!;
-    const p = createPackets(canvas, {
+    const p = createPackets(canvasRef.current!, {
       world,
       getLayout: () => layoutRef.current,
       reduced: () => reducedRef.current,
     });
     const off = controller.loop.add(() => p.draw(), 10);
-    const sync = () => {
-      const l = layoutRef.current;
-      if (l) p.resize(l.w, l.h);
-    };
-    sync();
-    const ro = new ResizeObserver(sync);
-    ro.observe(canvas.parentElement!);
     return () => {
       off();
-      ro.disconnect();
       p.destroy();
     };
   }, [controller, world]);
-
-  useEffect(() => {
-    if (layout && canvasRef.current) {
-      const c = canvasRef.current;
-      const dpr = Math.min(2, window.devicePixelRatio || 1);
-      if (c.width !== Math.round(layout.w * dpr) || c.height !== Math.round(layout.h * dpr)) {
-        c.width = Math.round(layout.w * dpr);
-        c.height = Math.round(layout.h * dpr);
-        c.style.width = `${layout.w}px`;
-        c.style.height = `${layout.h}px`;
-      }
-    }
-  }, [layout]);
 
   const info = STRATEGY_INFO[strategy];
   return (
@@ -163,7 +144,7 @@ export function Stage() {
         <svg ref={svgRef} className="topo" role="img" aria-label={`${info.label} topology`} />
         <canvas ref={canvasRef} className="packets" aria-hidden="true" />
         {layout?.ringArea && isHashing(strategy) ? (
-          <RingPanel area={layout.ringArea} summary={summary} reduced={reduced} />
+          <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
       </div>
       <p className="stage-story">
@@ -189,6 +170,10 @@ export function Stage() {
       </ul>
     </section>
   );
+}
+
+function scaleRect(r: Rect, k: number): Rect {
+  return { x: r.x * k, y: r.y * k, w: r.w * k, h: r.h * k };
 }
 
 function clientStates(

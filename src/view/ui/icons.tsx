@@ -1,5 +1,5 @@
 /** Small inline glyphs (no icon font: nothing to fetch, crisp at any size). */
-import type { Strategy } from '../../engine';
+import type { Strategy } from '../../bridge/engine';
 
 const base = {
   width: 18,
