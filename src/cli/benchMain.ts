@@ -138,20 +138,26 @@ async function childCommand(self: string, forceTsx: boolean): Promise<ChildComma
   }
   const dir = mkdtempSync(join(tmpdir(), 'hopscope-bench-'));
   const outfile = join(dir, 'bench.mjs');
-  await esbuild.build({
-    entryPoints: [self],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['esbuild'],
-    logLevel: 'error',
-    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  try {
+    await esbuild.build({
+      entryPoints: [self],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['esbuild'],
+      logLevel: 'silent',
+      // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+  } catch {
+    // A bundling problem should not stop the bench; the tsx loader runs the same code.
+    rmSync(dir, { recursive: true, force: true });
+    return viaTsx;
+  }
   return {
     args: (name) => [outfile, '--child', name],
     runtime: `node ${process.version} (esbuild bundle)`,
