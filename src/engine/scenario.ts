@@ -140,5 +140,20 @@ export function normalizeScenario(input: unknown): Scenario {
   if (s.roomSize > s.users)
     throw new ScenarioError('roomSize', `roomSize: ${s.roomSize} is larger than users (${s.users})`);
   s.timeline = [...s.timeline].sort((x, y) => x.atS - y.atS);
+  // A named server or broker shard must exist when the action runs (ids are given out in order).
+  let servers = s.servers;
+  for (const [i, e] of s.timeline.entries()) {
+    if (e.action === 'add-server') servers++;
+    if (e.server === undefined || e.action === 'add-server') continue;
+    const broker = e.action === 'crash-broker' || e.action === 'recover-broker';
+    const limit = broker ? s.brokerShards : servers;
+    if (e.server >= limit) {
+      const what = broker ? 'broker shard' : 'server';
+      throw new ScenarioError(
+        `timeline.${i}.server`,
+        `timeline.${i}.server: ${what} ${e.server} does not exist at ${e.atS} s (${what}s are 0–${limit - 1})`,
+      );
+    }
+  }
   return s;
 }

@@ -29,12 +29,17 @@ export class Kernel {
   // Heap storage (index 0 is the top).
   private hTime: Float64Array;
   private hSeq: Float64Array;
-  private hType: Uint8Array;
-  private hA: Int32Array;
-  private hB: Int32Array;
-  private hC: Int32Array;
-  private hD: Int32Array;
+  /** Payload slot of each heap entry: sifting moves (time, seq, slot), not the five payload words. */
+  private hSlot: Int32Array;
   private hSize = 0;
+  // Payload of heap events, by slot, and the free slots (a stack).
+  private pType: Uint8Array;
+  private pA: Int32Array;
+  private pB: Int32Array;
+  private pC: Int32Array;
+  private pD: Int32Array;
+  private freeSlots: Int32Array;
+  private freeTop: number;
 
   private lanes: Lane[] = [];
 
@@ -42,11 +47,15 @@ export class Kernel {
     const n = Math.max(16, initialHeapCapacity);
     this.hTime = new Float64Array(n);
     this.hSeq = new Float64Array(n);
-    this.hType = new Uint8Array(n);
-    this.hA = new Int32Array(n);
-    this.hB = new Int32Array(n);
-    this.hC = new Int32Array(n);
-    this.hD = new Int32Array(n);
+    this.hSlot = new Int32Array(n);
+    this.pType = new Uint8Array(n);
+    this.pA = new Int32Array(n);
+    this.pB = new Int32Array(n);
+    this.pC = new Int32Array(n);
+    this.pD = new Int32Array(n);
+    this.freeSlots = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.freeSlots[i] = n - 1 - i;
+    this.freeTop = n;
   }
 
   /** Pending events in heap and lanes together. */
@@ -84,25 +93,30 @@ export class Kernel {
   scheduleAt(timeUs: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
     const t = timeUs < this.now ? this.now : timeUs;
     if (this.hSize === this.hTime.length) this.growHeap();
-    // Sift up.
+    const slot = this.freeSlots[--this.freeTop]!;
+    this.pType[slot] = type;
+    this.pA[slot] = a;
+    this.pB[slot] = b;
+    this.pC[slot] = c;
+    this.pD[slot] = d;
+    // Sift up: move parents down into the hole, then drop the new entry in.
     let i = this.hSize++;
     const seq = this.seqNext++;
     const hTime = this.hTime;
     const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = hTime[p]!;
       if (pt < t || (pt === t && hSeq[p]! < seq)) break;
-      this.moveHeap(p, i);
+      hTime[i] = pt;
+      hSeq[i] = hSeq[p]!;
+      hSlot[i] = hSlot[p]!;
       i = p;
     }
     hTime[i] = t;
     hSeq[i] = seq;
-    this.hType[i] = type;
-    this.hA[i] = a;
-    this.hB[i] = b;
-    this.hC[i] = c;
-    this.hD[i] = d;
+    hSlot[i] = slot;
   }
 
   /** Appends to a fixed-delay lane: the event fires at now + the lane's delay. */
@@ -188,11 +202,13 @@ export class Kernel {
       l.size--;
       return true;
     }
-    this.type = this.hType[0]!;
-    this.a = this.hA[0]!;
-    this.b = this.hB[0]!;
-    this.c = this.hC[0]!;
-    this.d = this.hD[0]!;
+    const slot = this.hSlot[0]!;
+    this.type = this.pType[slot]!;
+    this.a = this.pA[slot]!;
+    this.b = this.pB[slot]!;
+    this.c = this.pC[slot]!;
+    this.d = this.pD[slot]!;
+    this.freeSlots[this.freeTop++] = slot;
     this.popHeapTop();
     return true;
   }
@@ -230,8 +246,10 @@ export class Kernel {
   forEachPending(
     fn: (type: number, a: number, b: number, c: number, d: number, timeUs: number) => void,
   ): void {
-    for (let i = 0; i < this.hSize; i++)
-      fn(this.hType[i]!, this.hA[i]!, this.hB[i]!, this.hC[i]!, this.hD[i]!, this.hTime[i]!);
+    for (let i = 0; i < this.hSize; i++) {
+      const s = this.hSlot[i]!;
+      fn(this.pType[s]!, this.pA[s]!, this.pB[s]!, this.pC[s]!, this.pD[s]!, this.hTime[i]!);
+    }
     for (const l of this.lanes) {
       for (let k = 0, i = l.head; k < l.size; k++, i = (i + 1) & l.mask) {
         if (l.narrow) fn(l.type[i]!, l.a[i]!, 0, 0, 0, l.time[i]!);
@@ -242,7 +260,7 @@ export class Kernel {
 
   /** Bytes held by queue storage (capacity, not occupancy). */
   get bytes(): number {
-    let n = this.hTime.length * 33;
+    let n = this.hTime.length * 41;
     for (const l of this.lanes) n += l.time.length * (l.narrow ? 21 : 33);
     return n;
   }
@@ -250,49 +268,53 @@ export class Kernel {
   private popHeapTop(): void {
     const last = --this.hSize;
     if (last === 0) return;
-    const t = this.hTime[last]!;
-    const s = this.hSeq[last]!;
     const hTime = this.hTime;
     const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
+    const t = hTime[last]!;
+    const s = hSeq[last]!;
+    const slot = hSlot[last]!;
+    // Sift down: move the smaller child up into the hole until the former last entry fits.
     let i = 0;
     const n = last;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       let m = l;
+      let mt = hTime[l]!;
       const r = l + 1;
       if (r < n) {
-        const lt = hTime[l]!;
         const rt = hTime[r]!;
-        if (rt < lt || (rt === lt && hSeq[r]! < hSeq[l]!)) m = r;
+        if (rt < mt || (rt === mt && hSeq[r]! < hSeq[l]!)) {
+          m = r;
+          mt = rt;
+        }
       }
-      const mt = hTime[m]!;
       if (t < mt || (t === mt && s < hSeq[m]!)) break;
-      this.moveHeap(m, i);
+      hTime[i] = mt;
+      hSeq[i] = hSeq[m]!;
+      hSlot[i] = hSlot[m]!;
       i = m;
     }
-    this.moveHeap(last, i);
-  }
-
-  private moveHeap(from: number, to: number): void {
-    this.hTime[to] = this.hTime[from]!;
-    this.hSeq[to] = this.hSeq[from]!;
-    this.hType[to] = this.hType[from]!;
-    this.hA[to] = this.hA[from]!;
-    this.hB[to] = this.hB[from]!;
-    this.hC[to] = this.hC[from]!;
-    this.hD[to] = this.hD[from]!;
+    hTime[i] = t;
+    hSeq[i] = s;
+    hSlot[i] = slot;
   }
 
   private growHeap(): void {
-    const n = this.hTime.length * 2;
+    const old = this.hTime.length;
+    const n = old * 2;
     this.hTime = grow(this.hTime, n);
     this.hSeq = grow(this.hSeq, n);
-    this.hType = grow(this.hType, n);
-    this.hA = grow(this.hA, n);
-    this.hB = grow(this.hB, n);
-    this.hC = grow(this.hC, n);
-    this.hD = grow(this.hD, n);
+    this.hSlot = grow(this.hSlot, n);
+    this.pType = grow(this.pType, n);
+    this.pA = grow(this.pA, n);
+    this.pB = grow(this.pB, n);
+    this.pC = grow(this.pC, n);
+    this.pD = grow(this.pD, n);
+    this.freeSlots = grow(this.freeSlots, n);
+    // The heap is full, so every old slot is in use and every new one is free.
+    for (let i = n - 1; i >= old; i--) this.freeSlots[this.freeTop++] = i;
   }
 }
 

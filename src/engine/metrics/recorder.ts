@@ -105,13 +105,10 @@ export class MetricsRecorder {
 
   latencySummaryMs(): LatencySummary {
     const h = this.all;
-    return {
-      mean: round3(h.meanUs / 1000),
-      p50: round3(h.percentileUs(50) / 1000),
-      p95: round3(h.percentileUs(95) / 1000),
-      p99: round3(h.percentileUs(99) / 1000),
-      max: round3(h.maxUs / 1000),
-    };
+    // HdrHistogram reports a bucket's upper edge; never above the largest value seen.
+    const max = h.maxUs;
+    const q = (p: number) => round3(Math.min(h.percentileUs(p), max) / 1000);
+    return { mean: round3(h.meanUs / 1000), p50: q(50), p95: q(95), p99: q(99), max: round3(max / 1000) };
   }
 
   rows(): SeriesRow[] {
