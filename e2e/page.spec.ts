@@ -40,6 +40,7 @@ test('a bad value in the link becomes a notice and its default, not a blank page
 });
 
 test('each strategy shows its own components', async ({ page }) => {
+  const errors = collectErrors(page);
   await page.goto('./');
   const stage = page.locator('svg.topo');
   const node = (kind: string) => stage.locator(`[data-node="${kind}"]`);
@@ -73,6 +74,16 @@ test('each strategy shows its own components', async ({ page }) => {
   await expect(radio('Polling')).toBeChecked();
   await page.locator('body').press('3');
   await expect(radio('Consistent hashing')).toBeChecked();
+  expect(errors).toEqual([]);
+});
+
+test('with reduced motion, edges count messages instead of moving dots', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('./?strategy=pubsub');
+  await expect(page.getByRole('list', { name: 'Message colours' })).toContainText(
+    'reduced motion: counts per edge',
+  );
+  await waitSimTime(page, 1);
 });
 
 test('polling: DB reads per second follow users ÷ poll interval', async ({ page }) => {

@@ -53,7 +53,7 @@ export function computeLayout(
 ): StageLayout {
   const hashing = isHashing(strategy);
   const pad = 14;
-  const ringW = hashing ? Math.min(Math.max(w * 0.32, 250), h * 0.95, w * 0.42) : 0;
+  const ringW = hashing ? Math.min(Math.max(w * 0.32, 236), h * 0.95, w * 0.42) : 0;
   const tw = w - ringW; // topology width
   const top = 34; // room for the stage caption
   const usableH = h - top - pad;
@@ -98,12 +98,15 @@ export function computeLayout(
 
   const lbX = hashing ? 0.28 : 0.29;
   const srvX = hashing ? 0.52 : 0.47;
-  add(NodeId.Lb, 'lb', lbX, cy, 'Load', 'balancer', small ? 86 : 100, small ? 58 : 66);
+  const lbW = small ? 86 : 100;
+  // Never on top of the client grid, whatever the fraction says.
+  const lbFx = Math.max(lbX, (clients.x + clients.w + 18 + lbW / 2) / tw);
+  add(NodeId.Lb, 'lb', lbFx, cy, 'Load', 'balancer', lbW, small ? 58 : 66);
 
   // Server column: cards shrink with their number; below ~18 px they become bars.
   const n = Math.max(1, serverIds.length);
-  const gap = n > 12 ? 2 : 6;
-  const cardH = Math.max(6, Math.min(small ? 50 : 62, (usableH - 8 - gap * (n - 1)) / n));
+  const gap = n > 24 ? 1 : n > 12 ? 2 : 6;
+  const cardH = Math.max(2, Math.min(small ? 50 : 62, (usableH - 8 - gap * (n - 1)) / n));
   const colH = n * cardH + (n - 1) * gap;
   const cardW = Math.min(small ? 124 : 150, Math.max(tw * 0.17, 112));
   serverIds.forEach((id, i) => {
@@ -161,6 +164,19 @@ export function computeLayout(
   }
   // Keep boxes inside the topology area whatever the fractions say.
   for (const b of nodes.values()) b.x = Math.min(Math.max(b.x, b.w / 2 + pad), tw - b.w / 2 - pad);
+  if (hashing) {
+    // The ring takes a third of the stage, so share what is left evenly between the columns:
+    // grid | LB | servers | chat, DB, coordinator.
+    const lb = nodes.get(NodeId.Lb)!;
+    const right = Math.max(...[NodeId.Chat, NodeId.Db, NodeId.Coord].map((id) => nodes.get(id)!.w));
+    const rightLeft = tw - pad - right;
+    const gridRight = clients.x + clients.w;
+    const gapX = Math.max(6, (rightLeft - gridRight - lb.w - cardW) / 3);
+    lb.x = gridRight + gapX + lb.w / 2;
+    const sx = lb.x + lb.w / 2 + gapX + cardW / 2;
+    for (const id of serverIds) nodes.get(NodeId.ServerBase + id)!.x = sx;
+    for (const id of [NodeId.Chat, NodeId.Db, NodeId.Coord]) nodes.get(id)!.x = rightLeft + right / 2;
+  }
 
   const ringArea = hashing ? { x: tw, y: 0, w: ringW, h } : null;
   return { w, h, scale, strategy, clients, nodes, edges, ringArea };

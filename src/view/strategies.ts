@@ -10,17 +10,17 @@ export const STRATEGY_INFO: Record<Strategy, { label: string; short: string; sto
   'modulo-hashing': {
     label: 'Simple hashing',
     short: 'hash mod N',
-    story: 'A user’s socket lives on server hash(user) mod N; messages are pushed to that owner.',
+    story: 'Each socket lives on server hash(user) mod N; pushes go to that owner.',
   },
   'consistent-hashing': {
     label: 'Consistent hashing',
     short: 'Ring',
-    story: 'Owners come from a ring with virtual nodes: a new server takes only a slice of users.',
+    story: 'A ring with virtual nodes picks owners; a new server takes just a slice.',
   },
   pubsub: {
     label: 'Pub/Sub',
     short: 'Broker',
-    story: 'Servers subscribe to users’ topics; the chat service publishes, the broker fans out.',
+    story: 'Servers subscribe to users’ topics; the broker fans each publish out.',
   },
 };
 

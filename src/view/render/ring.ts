@@ -83,7 +83,8 @@ export function createRing(svgEl: SVGSVGElement) {
   function drawRing(inp: RingInput, ring: RingView, dots: Dot[], dur: number, changed: boolean) {
     gBuckets.selectAll('*').remove();
     const cx = inp.width / 2;
-    const legendH = ring.servers.length * 78 > inp.width - 8 ? 36 : 20;
+    const perRowFit = Math.max(1, Math.floor((inp.width - 8) / 66));
+    const legendH = 4 + Math.min(3, Math.ceil(ring.servers.length / perRowFit)) * 16;
     const R = Math.max(36, Math.min(inp.width / 2 - 18, (inp.height - legendH - 24) / 2));
     const cy = 10 + R + 6;
     const arcW = Math.max(8, Math.min(16, R * 0.1));
@@ -178,10 +179,11 @@ export function createRing(svgEl: SVGSVGElement) {
     const share = new Map<number, number>();
     for (const a of arcs) share.set(a.owner, (share.get(a.owner) ?? 0) + (a.a1 - a.a0) / TWO32);
     const items = ring.servers.map((id) => ({ id, share: share.get(id) ?? 0 }));
-    const itemW = 78;
-    const perRow = Math.max(1, Math.floor((inp.width - 8) / itemW));
+    const itemW = 66;
+    const perRow = perRowFit;
     const rows = Math.ceil(items.length / perRow);
-    const shown = rows <= 2 ? items : items.slice(0, perRow * 2);
+    // Up to three rows; beyond that the busiest servers matter most.
+    const shown = rows <= 3 ? items : [...items].sort((a, b) => b.share - a.share).slice(0, perRow * 3);
     const legendY = cy + R + arcW / 2 + 16;
     const rowW = Math.min(shown.length, perRow) * itemW;
     const lx0 = (inp.width - rowW) / 2;

@@ -252,8 +252,16 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('data-state', (d) => d.s.state)
       .classed('crashed', (d) => d.s.state === 'crashed')
       .classed('draining', (d) => d.s.state === 'draining')
-      .classed('migrating-old', (d) => !!mig && mig.oldServers.includes(d.s.id))
-      .classed('migrating-new', (d) => !!mig && mig.newServers.includes(d.s.id))
+      // Every old owner hands over a slice, so highlight the servers the change is about: the one
+      // joining (it receives) or the one leaving (it drains); both receive during the dual-send.
+      .classed(
+        'migrating-old',
+        (d) => !!mig && mig.oldServers.includes(d.s.id) && !mig.newServers.includes(d.s.id),
+      )
+      .classed(
+        'migrating-new',
+        (d) => !!mig && mig.newServers.includes(d.s.id) && !mig.oldServers.includes(d.s.id),
+      )
       .transition()
       .duration(dur)
       .attr('opacity', 1)

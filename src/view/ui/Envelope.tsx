@@ -81,7 +81,7 @@ export function Envelope() {
         hint: `${compact(writes)} writes/s × ${plural(fanout, 'recipient')}; no DB reads`,
       },
       {
-        k: `Add server ${n + 1}`,
+        k: 'Add 1 server',
         v: `moves ≈ ${percent(moved, 0)}`,
         hint: `${modulo ? 'N/(N+1)' : '1/(N+1)'} of users → ≈ ${compact(s.users * moved)} reconnects`,
       },
