@@ -3,7 +3,7 @@
  * outside React: created once in main.tsx, it turns store changes into worker messages, worker
  * frames into the world, and the world into a ≤ 10 Hz summary for React.
  */
-import { normalizeScenario, type ActionKind, type Scenario } from '../bridge/engine';
+import { DEFAULT_SCENARIO, normalizeScenario, type ActionKind, type Scenario } from '../bridge/engine';
 import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';
@@ -13,6 +13,7 @@ import { World } from './world';
 
 const SUMMARY_EVERY_MS = 100;
 const RESTART_DEBOUNCE_MS = 90;
+const PAGE_TRACED_USERS = 3000;
 
 export interface Controller {
   readonly world: World;
@@ -43,13 +44,18 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     const st = store.getState();
     let scenario: Scenario;
     try {
-      scenario = normalizeScenario(structuredClone(st.scenario));
+      const input = structuredClone(st.scenario);
+      // Dots in flight = traced messages per simulated second × hop time, whatever the speed, so
+      // the page traces a bigger (still deterministic) sample than a headless run. Tracing only
+      // records; it changes no model number.
+      if (input.tracedUsers === DEFAULT_SCENARIO.tracedUsers) input.tracedUsers = PAGE_TRACED_USERS;
+      scenario = normalizeScenario(input);
     } catch (e) {
       st.pushNotice(`Scenario not valid: ${(e as Error).message}`);
       return;
     }
     const runId = sim.init(scenario, st.playing, st.speed);
-    world.clear(runId, scenario);
+    world.clear(runId, st.scenario);
     st.setSummary(null);
   };
 

@@ -108,7 +108,7 @@ export function computeLayout(
   const gap = n > 24 ? 1 : n > 12 ? 2 : 6;
   const cardH = Math.max(2, Math.min(small ? 50 : 62, (usableH - 8 - gap * (n - 1)) / n));
   const colH = n * cardH + (n - 1) * gap;
-  const cardW = Math.min(small ? 124 : 150, Math.max(tw * 0.17, 112));
+  const cardW = Math.min(small ? 124 : 150, Math.max(tw * 0.17, small ? 112 : 128));
   serverIds.forEach((id, i) => {
     const y = cy - colH / 2 + cardH / 2 + i * (cardH + gap);
     add(NodeId.ServerBase + id, 'server', srvX, y, `S${id}`, undefined, cardW, cardH);
@@ -133,7 +133,7 @@ export function computeLayout(
     for (const s of srvNodes) edges.push([s, NodeId.Db], [s, NodeId.Chat]);
     edges.push([NodeId.Chat, NodeId.Db]);
   } else if (strategy === 'pubsub') {
-    add(NodeId.Broker, 'broker', 0.7, cy, 'Broker', 'Redis Pub/Sub', small ? 104 : 124, small ? 62 : 72);
+    add(NodeId.Broker, 'broker', 0.7, cy, 'Broker', 'Redis Pub/Sub', small ? 124 : 136, small ? 62 : 72);
     add(NodeId.Chat, 'chat', 0.89, top + usableH * 0.22, 'Chat service');
     add(
       NodeId.Db,

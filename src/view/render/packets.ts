@@ -22,7 +22,7 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   let h = 0;
   let dpr = 1;
   /** Reduced motion: per-edge counters of hops started recently, decaying over ~1 s of wall time. */
-  const counts = new Map<string, { n: number; from: Pt; to: Pt; kind: number }>();
+  const counts = new Map<string, { n: number; from: Pt; to: Pt; pts: Pt[]; kind: number }>();
   let lastV = -1;
   let lastWall = 0;
 
@@ -68,6 +68,20 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       const pts: Pt[] = [client, lbIn, lbOut, server];
       return from === NodeId.Client ? pts : pts.reverse();
     }
+    // The engine stamps a publish DB → broker (commit, then the chat service publishes: two
+    // datacenter hops); draw it through the chat service, which is who sends it.
+    const chat = l.nodes.get(NodeId.Chat);
+    if (
+      chat &&
+      ((from === NodeId.Db && to === NodeId.Broker) || (from === NodeId.Broker && to === NodeId.Db))
+    ) {
+      const c: Pt = [chat.x, chat.y];
+      const p = end(from, c)!;
+      const q = end(to, c)!;
+      const ci = anchor(chat, p[0], p[1]);
+      const co = anchor(chat, q[0], q[1]);
+      return [p, ci, co, q];
+    }
     const p = end(from, b);
     const q = end(to, a);
     return p && q ? [p, q] : null;
@@ -112,17 +126,36 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
     const many = world.hopCount > 3000;
     const r = many ? 2.5 : 4;
     const wall = performance.now();
-    if (reduced) {
-      const decay = Math.exp(-Math.max(0, wall - lastWall) / 1000);
-      for (const [k, c] of counts) {
-        c.n *= decay;
-        if (c.n < 0.05) counts.delete(k);
-      }
-      if (v < lastV) counts.clear(); // a new run
+    // Per-edge activity: hops counted once, in the frame their send time is reached — even hops
+    // far too short to see as a moving dot (a 0.25 ms datacenter hop at ×1). With reduced motion
+    // the counts are the whole picture; otherwise they make busy edges glow under the dots.
+    const decay = Math.exp(-Math.max(0, wall - lastWall) / (reduced ? 1000 : 450));
+    for (const [k, c] of counts) {
+      c.n *= decay;
+      if (c.n < 0.05) counts.delete(k);
     }
+    if (v < lastV) counts.clear(); // a new run
     const prevV = lastV;
     lastV = v;
     lastWall = wall;
+    for (let i = 0; i < world.hopCount; i++) {
+      const o = i * TRACE_STRIDE;
+      const kind = hops[o]!;
+      const send = hops[o + 3]!;
+      if (send > v || send <= prevV || kind === MsgKind.Loss) continue;
+      const from = hops[o + 1]!;
+      const to = hops[o + 2]!;
+      if (!reduced && (from === NodeId.Client || to === NodeId.Client)) continue;
+      const pts = path(l, from, to, hops[o + 5]!);
+      if (!pts) continue;
+      const key = reduced ? `${from}-${to}-${kind}` : `${from}-${to}`;
+      const c = counts.get(key);
+      if (c) {
+        c.n++;
+        c.kind = kind;
+      } else counts.set(key, { n: 1, from: pts[0]!, to: pts[pts.length - 1]!, pts, kind });
+    }
+    if (!reduced) drawGlows();
     for (let i = 0; i < world.hopCount; i++) {
       const o = i * TRACE_STRIDE;
       const kind = hops[o]!;
@@ -148,16 +181,7 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
         ctx.globalAlpha = 1;
         continue;
       }
-      if (reduced) {
-        // Count each hop once, in the frame its send time is reached (even hops too short to see).
-        if (send <= prevV) continue;
-        const key = `${hops[o + 1]}-${hops[o + 2]}-${kind}`;
-        const c = counts.get(key);
-        if (c) c.n++;
-        else counts.set(key, { n: 1, from: pts[0]!, to: pts[pts.length - 1]!, kind });
-        continue;
-      }
-      if (v > recv) continue;
+      if (reduced || v > recv) continue;
       const f = recv > send ? (v - send) / (recv - send) : 1;
       const [x, y] = at(pts, f);
       ctx.fillStyle = MSG_COLOR[kind] ?? '#999';
@@ -175,6 +199,20 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       }
     }
     if (reduced) drawCounters();
+  }
+
+  function drawGlows() {
+    ctx.lineCap = 'round';
+    for (const c of counts.values()) {
+      ctx.globalAlpha = Math.min(0.85, 0.12 + c.n / 8);
+      ctx.strokeStyle = MSG_COLOR[c.kind] ?? '#999';
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.moveTo(c.pts[0]![0], c.pts[0]![1]);
+      for (let i = 1; i < c.pts.length; i++) ctx.lineTo(c.pts[i]![0], c.pts[i]![1]);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
   }
 
   /** Reduced motion: a still badge per busy edge with the number of messages on it now. */

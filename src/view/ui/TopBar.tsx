@@ -135,6 +135,7 @@ export function TopBar() {
       <div className="brand">
         <Logo />
         <h1>HopScope</h1>
+        <span className="tagline">how does the server find out?</span>
       </div>
       <StrategySwitch />
       <Transport />
