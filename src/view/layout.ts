@@ -148,17 +148,28 @@ export function computeLayout(
     for (const s of srvNodes) edges.push([s, NodeId.Broker], [s, NodeId.Chat]);
     edges.push([NodeId.Chat, NodeId.Broker], [NodeId.Chat, NodeId.Db]);
   } else {
-    add(NodeId.Chat, 'chat', 0.84, top + usableH * 0.2, 'Chat service', 'routes to owner', small ? 104 : 120);
+    // Chat service level with the servers it pushes to; DB above it, coordinator below, so the
+    // push fan does not cross the other boxes.
+    add(NodeId.Chat, 'chat', 0.84, cy, 'Chat service', 'routes to owner', small ? 104 : 120);
     add(
       NodeId.Coord,
       'coord',
       0.84,
-      top + usableH * 0.8,
+      top + usableH * 0.84,
       'Coordinator',
       'ZooKeeper / etcd',
       small ? 112 : 128,
     );
-    add(NodeId.Db, 'db', 0.84, cy, 'Database', undefined, small ? 100 : 116, small ? 62 : 72);
+    add(
+      NodeId.Db,
+      'db',
+      0.84,
+      top + usableH * 0.15,
+      'Database',
+      undefined,
+      small ? 100 : 116,
+      small ? 62 : 72,
+    );
     for (const s of srvNodes) edges.push([s, NodeId.Chat], [s, NodeId.Coord]);
     edges.push([NodeId.Chat, NodeId.Db], [NodeId.Chat, NodeId.Coord]);
   }
@@ -195,6 +206,9 @@ export function slotPos(l: StageLayout, slot: number): [number, number] {
 export function anchor(b: NodeBox, tx: number, ty: number): [number, number] {
   const dx = tx - b.x;
   const dy = ty - b.y;
+  // Server cards are wide and stacked: leave from the side facing the target, so lines fan out
+  // from the column instead of crossing the neighbouring cards.
+  if (b.kind === 'server' && Math.abs(dx) > b.w / 2) return [b.x + Math.sign(dx) * (b.w / 2), b.y];
   if (dx === 0 && dy === 0) return [b.x, b.y];
   const sx = Math.abs(dx) / (b.w / 2);
   const sy = Math.abs(dy) / (b.h / 2);

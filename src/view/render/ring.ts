@@ -83,7 +83,7 @@ export function createRing(svgEl: SVGSVGElement) {
   function drawRing(inp: RingInput, ring: RingView, dots: Dot[], dur: number, changed: boolean) {
     gBuckets.selectAll('*').remove();
     const cx = inp.width / 2;
-    const perRowFit = Math.max(1, Math.floor((inp.width - 8) / 66));
+    const perRowFit = Math.max(1, Math.floor((inp.width - 8) / 74));
     const legendH = 4 + Math.min(3, Math.ceil(ring.servers.length / perRowFit)) * 16;
     const R = Math.max(36, Math.min(inp.width / 2 - 18, (inp.height - legendH - 24) / 2));
     const cy = 10 + R + 6;
@@ -179,7 +179,7 @@ export function createRing(svgEl: SVGSVGElement) {
     const share = new Map<number, number>();
     for (const a of arcs) share.set(a.owner, (share.get(a.owner) ?? 0) + (a.a1 - a.a0) / TWO32);
     const items = ring.servers.map((id) => ({ id, share: share.get(id) ?? 0 }));
-    const itemW = 66;
+    const itemW = 74;
     const perRow = perRowFit;
     const rows = Math.ceil(items.length / perRow);
     // Up to three rows; beyond that the busiest servers matter most.

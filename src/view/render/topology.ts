@@ -344,7 +344,11 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('class', 'title')
       .attr('x', first ? first.x - first.w / 2 : 0)
       .attr('y', first ? first.y - first.h / 2 - 10 : 0)
-      .text(`${srvBoxes.filter((x) => x.s.state !== 'crashed').length} endpoint servers`);
+      .text(() => {
+        const n = srvBoxes.filter((x) => x.s.state !== 'crashed').length;
+        // The hashing stage is narrower (the ring takes a third): keep the heading short there.
+        return layout.ringArea ? `${n} servers` : `${n} endpoint servers`;
+      });
   }
 
   return {

@@ -2,12 +2,17 @@
  * Headline metrics (right rail). Test ids and meanings are a contract (DESIGN.md "The page"):
  * every figure is a number with its unit, straight from the engine's snapshot.
  */
+import { useEffect, useRef } from 'react';
+import type { SeriesRow } from '../../bridge/engine';
 import { selSummary } from '../../store/selectors';
-import { useApp } from '../context';
+import { useApp, useServices } from '../context';
+import { createSparks } from '../render/sparks';
 import { compact, durationParts } from '../format';
 
 interface Tile {
   id: string;
+  /** Per-second series drawn as a sparkline on tall screens. */
+  spark?: (r: SeriesRow) => number;
   label: string;
   value: string;
   unit: string;
@@ -18,6 +23,8 @@ interface Tile {
 
 export function Metrics() {
   const s = useApp(selSummary);
+  const { controller } = useServices();
+  const tilesRef = useRef<HTMLDivElement>(null);
   const dash = '—';
   const lat = (ms: number): [string, string] => (s && s.latencyCount > 0 ? durationParts(ms) : [dash, 'ms']);
   const [p50, p50u] = lat(s?.latencyP50Ms ?? 0);
@@ -40,6 +47,7 @@ export function Metrics() {
     },
     {
       id: 'metric-latency-p50',
+      spark: (r) => r.latencyP50Ms,
       label: 'Latency p50',
       value: p50,
       unit: p50u,
@@ -49,6 +57,7 @@ export function Metrics() {
     },
     {
       id: 'metric-latency-p99',
+      spark: (r) => r.latencyP99Ms,
       label: 'Latency p99',
       value: p99,
       unit: p99u,
@@ -57,6 +66,7 @@ export function Metrics() {
     },
     {
       id: 'metric-db-reads',
+      spark: (r) => r.dbReads,
       label: 'DB reads',
       value: rate(s?.dbReadsPerS),
       unit: '/s',
@@ -66,6 +76,7 @@ export function Metrics() {
     },
     {
       id: 'metric-db-writes',
+      spark: (r) => r.dbWrites,
       label: 'DB writes',
       value: rate(s?.dbWritesPerS),
       unit: '/s',
@@ -75,6 +86,7 @@ export function Metrics() {
     },
     {
       id: 'metric-reconnects',
+      spark: (r) => r.reconnects,
       label: 'Reconnects',
       value: compact(s?.reconnects ?? 0),
       unit: 'total',
@@ -84,6 +96,7 @@ export function Metrics() {
     },
     {
       id: 'metric-connections',
+      spark: (r) => r.connections,
       label: 'Connections',
       value: compact(s?.connections ?? 0),
       unit: 'open',
@@ -92,6 +105,7 @@ export function Metrics() {
     },
     {
       id: 'metric-lost',
+      spark: (r) => r.lostDeliveries,
       label: 'Lost',
       value: compact(s?.lost ?? 0),
       unit: 'msgs',
@@ -101,10 +115,24 @@ export function Metrics() {
     },
   ];
 
+  const sparkKeys = tiles.map((t) => t.spark ?? null);
+  const sparkRef = useRef(sparkKeys);
+  useEffect(() => {
+    sparkRef.current = sparkKeys;
+  });
+  useEffect(() => {
+    const sparks = createSparks(tilesRef.current!, controller.world, () => sparkRef.current);
+    const off = controller.loop.add((wall) => sparks.tick(wall), 30);
+    return () => {
+      off();
+      sparks.destroy();
+    };
+  }, [controller]);
+
   return (
     <aside className="rail right" aria-label="Metrics">
       <h2>Now</h2>
-      <div className="tiles">
+      <div className="tiles" ref={tilesRef}>
         {tiles.map((t) => (
           <div key={t.id} className={`tile${t.tone ? ` ${t.tone}` : ''}`} title={t.title}>
             <div className="tile-label">{t.label}</div>
@@ -112,6 +140,7 @@ export function Metrics() {
               <span className="num">{t.value}</span> <span className="unit">{t.unit}</span>
             </div>
             <div className="tile-sub">{t.sub}</div>
+            {t.spark ? <svg className="spark" aria-hidden="true" /> : null}
           </div>
         ))}
       </div>
