@@ -220,12 +220,15 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
             .attr('tabindex', 0)
             .attr('opacity', 0)
             .attr('transform', (d) => `translate(${d.b.x},${d.b.y})`)
-            .on('click', (_e, d) => opts.onServerClick(d.s.id))
+            .on('click', (_e, d) => {
+              // A crashed server has nothing left to crash.
+              if (d.s.state !== 'crashed') opts.onServerClick(d.s.id);
+            })
             .on('keydown', (e: KeyboardEvent, d) => {
               if (e.key === 'Enter' || e.key === ' ') {
                 e.preventDefault();
                 e.stopPropagation();
-                opts.onServerClick(d.s.id);
+                if (d.s.state !== 'crashed') opts.onServerClick(d.s.id);
               }
             });
           g.append('rect').attr('class', 'card');
