@@ -177,6 +177,17 @@ test('play, pause, step and reset', async ({ page }) => {
   await page.locator('.stage-story').click();
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  // + and − add and remove a server; → steps while paused.
+  await page.keyboard.press('+');
+  await expect(page.getByTestId('server-count')).toHaveText('5');
+  await page.keyboard.press('-');
+  await expect(page.getByTestId('server-count')).toHaveText('4');
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.waitForTimeout(400);
+  const before = await metricValue(page, 'sim-time');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => metricValue(page, 'sim-time')).toBeGreaterThan(before);
 });
 
 test('reloading the URL brings back the same settings', async ({ page }) => {

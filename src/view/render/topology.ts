@@ -160,6 +160,7 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
           g.append('path').attr('class', 'shape');
           g.append('text').attr('class', 'label');
           g.append('text').attr('class', 'sub');
+          g.append('text').attr('class', 'sub2');
           g.append('rect').attr('class', 'meter-bg');
           g.append('rect').attr('class', 'meter');
           return g;
@@ -177,26 +178,35 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
     nodeSel
       .select('text.label')
       .attr('y', (b) =>
-        b.kind === 'db' ? -b.h / 2 + 28 : meterFor(b, inp) ? -6 : b.kind === 'lb' ? -2 : b.sub ? -3 : 5,
+        b.kind === 'db' ? -b.h / 2 + 27 : meterFor(b, inp) ? -6 : b.kind === 'lb' ? -2 : b.sub ? -3 : 5,
       )
       .text((b) => b.label);
     nodeSel
       .select('text.sub')
-      .attr('y', (b) => (b.kind === 'db' ? -b.h / 2 + 46 : meterFor(b, inp) ? 12 : b.kind === 'lb' ? 15 : 14))
+      .attr('y', (b) => (b.kind === 'db' ? -b.h / 2 + 44 : meterFor(b, inp) ? 12 : b.kind === 'lb' ? 15 : 14))
       .text((b) => subFor(b, inp));
+    // A saturated DB says what it turns away on a line of its own (UI.md: "100 % — 8,400 rejected/s").
+    nodeSel
+      .select('text.sub2')
+      .attr('y', (b) => -b.h / 2 + 60)
+      .text((b) =>
+        b.kind === 'db' && inp.db && (inp.db.rejectedPerS ?? 0) > 0
+          ? `${compact(inp.db.rejectedPerS ?? 0)} rejected/s`
+          : '',
+      );
     nodeSel.classed('hot', (b) => (meterFor(b, inp)?.util ?? 0) >= 0.95);
     const mw = (b: NodeBox) => b.w - 24;
     nodeSel
       .select('rect.meter-bg')
       .attr('x', (b) => -mw(b) / 2)
-      .attr('y', (b) => b.h / 2 - 14)
+      .attr('y', (b) => b.h / 2 - (b.kind === 'db' ? 11 : 14))
       .attr('width', (b) => (meterFor(b, inp) ? mw(b) : 0))
       .attr('height', 5)
       .attr('rx', 2.5);
     nodeSel
       .select('rect.meter')
       .attr('x', (b) => -mw(b) / 2)
-      .attr('y', (b) => b.h / 2 - 14)
+      .attr('y', (b) => b.h / 2 - (b.kind === 'db' ? 11 : 14))
       .attr('width', (b) => mw(b) * Math.min(1, meterFor(b, inp)?.util ?? 0))
       .attr('height', 5)
       .attr('rx', 2.5);
@@ -372,7 +382,7 @@ function subFor(b: NodeBox, inp: TopologyInput): string {
   if (b.kind === 'db' && inp.db) {
     const u = inp.db.utilization;
     const rej = inp.db.rejectedPerS ?? 0;
-    if (rej > 0) return `${percent(Math.min(1, u), 0)} — ${compact(rej)} rejected/s`;
+    if (rej > 0) return `${percent(Math.min(1, u), 0)} busy`;
     return inp.db.queue > 0 ? `${percent(u, 0)} · queue ${compact(inp.db.queue)}` : `${percent(u, 0)} busy`;
   }
   if (b.kind === 'broker' && inp.broker) {
