@@ -35,8 +35,10 @@ export class Series {
   private readonly acc: Float64Array;
 
   constructor(readonly capacity = 86_400) {
-    this.cols = SERIES_FIELDS.map(() => new Float64Array(capacity));
-    this.t = new Float64Array(capacity);
+    // Columns grow by doubling up to `capacity`: a short run (or a checkpoint of one) stays small.
+    const initial = Math.min(capacity, 64);
+    this.cols = SERIES_FIELDS.map(() => new Float64Array(initial));
+    this.t = new Float64Array(initial);
     this.acc = new Float64Array(SERIES_FIELDS.length);
   }
 
@@ -60,9 +62,21 @@ export class Series {
 
   private store(tS: number, values: Float64Array): void {
     if (this.length === this.capacity) this.halve();
+    else if (this.length === this.t.length) this.grow(Math.min(this.capacity, this.t.length * 2));
     this.t[this.length] = tS;
     for (let i = 0; i < this.cols.length; i++) this.cols[i]![this.length] = values[i]!;
     this.length++;
+  }
+
+  private grow(n: number): void {
+    const t = new Float64Array(n);
+    t.set(this.t);
+    this.t = t;
+    this.cols = this.cols.map((c) => {
+      const next = new Float64Array(n);
+      next.set(c);
+      return next;
+    });
   }
 
   private halve(): void {
