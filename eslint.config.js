@@ -19,6 +19,25 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
+    // The page reaches the engine only through src/bridge (a worker); engine *types* are fine.
+    files: ['src/view/**/*.{ts,tsx}', 'src/store/**/*.{ts,tsx}', 'src/content/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine', '**/engine/**', '!**/bridge/engine'],
+              allowTypeImports: true,
+              message: 'The page reaches the engine through src/bridge (src/bridge/engine.ts for schema and constants).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The engine is pure and deterministic: no wall clock, no ambient randomness.
     files: ['src/engine/**/*.ts'],
     rules: {

@@ -44,7 +44,15 @@ function stubSim(scenario: Scenario): HostSim & { ringVersion: number } {
     },
     act(): ActionReport {
       sim.ringVersion++;
-      return { atS: nowUs / 1e6, action: 'add-server', server: 4, usersMoved: 0, reconnects: 0 };
+      return {
+        atS: nowUs / 1e6,
+        action: 'add-server',
+        server: 4,
+        usersMoved: 0,
+        reconnects: 0,
+        serversBefore: 4,
+        serversAfter: 5,
+      };
     },
     live(): LiveSnapshot {
       return {

@@ -191,3 +191,32 @@ describe('result contract', () => {
     expect(sim.drainTrace().length).toBe(0);
   });
 });
+
+describe('action reports', () => {
+  it('state the number of servers before and after each action', () => {
+    const r = createSimulation({
+      strategy: 'modulo-hashing',
+      users: 2_000,
+      servers: 4,
+      durationS: 20,
+      timeline: [
+        { atS: 2, action: 'add-server' },
+        { atS: 6, action: 'crash-server' },
+        { atS: 12, action: 'remove-server' },
+      ],
+    })
+      .run()
+      .result();
+    expect(r.timeline.map((a) => [a.serversBefore, a.serversAfter])).toEqual([
+      [4, 5],
+      [5, 4],
+      [4, 3],
+    ]);
+  });
+
+  it('draws the sample from the traced users', () => {
+    const sim = createSimulation({ strategy: 'pubsub', users: 100_000, tracedUsers: 3000 });
+    const traceStride = Math.ceil(100_000 / 3000);
+    for (const u of sim.sampleView().users) expect(u % traceStride).toBe(0);
+  });
+});

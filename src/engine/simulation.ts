@@ -245,8 +245,10 @@ export class Simulation implements EventHandler {
     // Traced users: an evenly spaced deterministic sample.
     const traced = Math.min(s.tracedUsers, n);
     this.traceStride = traced > 0 ? Math.ceil(n / traced) : 0;
+    // The drawing sample is a subset of the traced users, so every sampled dot has its own hops.
     const sampleN = Math.min(n, 240);
-    const sampleStride = Math.ceil(n / sampleN);
+    let sampleStride = Math.ceil(n / sampleN);
+    if (this.traceStride > 0) sampleStride = Math.ceil(sampleStride / this.traceStride) * this.traceStride;
     const sample: number[] = [];
     for (let u = 0; u < n && sample.length < sampleN; u += sampleStride) sample.push(u);
     this.sampleUsers = Uint32Array.from(sample);
@@ -422,8 +424,11 @@ export class Simulation implements EventHandler {
       }
       case 'pubsub': {
         const tracedSender = this.traced(sender);
-        if (tracedSender)
-          this.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Broker, k.now, k.now + 2 * this.dcHopUs, sender);
+        if (tracedSender) {
+          const t1 = k.now + this.dcHopUs;
+          this.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender);
+          this.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + this.dcHopUs, sender);
+        }
         if (this.scenario.topic === 'room') {
           k.scheduleLane(
             this.lCommitToBroker,
@@ -873,12 +878,15 @@ export class Simulation implements EventHandler {
 
   private applyAction(kind: ActionKind, server?: number): ActionReport {
     const k = this.kernel;
+    const serversBefore = this.pool.up().length;
     const report: ActionReport = {
       atS: k.now / 1e6,
       action: kind,
       server: server ?? -1,
       usersMoved: 0,
       reconnects: 0,
+      serversBefore,
+      serversAfter: serversBefore,
     };
     this.reports.push(report);
     this.reconnectsAtAction.push(this.t.reconnects);
@@ -893,6 +901,12 @@ export class Simulation implements EventHandler {
   }
 
   private execute(kind: ActionKind, server: number | undefined, report: ActionReport): void {
+    report.serversBefore = this.pool.up().length;
+    this.executeAction(kind, server, report);
+    report.serversAfter = this.pool.up().length;
+  }
+
+  private executeAction(kind: ActionKind, server: number | undefined, report: ActionReport): void {
     const k = this.kernel;
     if (kind === 'crash-broker' || kind === 'recover-broker') {
       if (this.strategy !== 'pubsub') return;

@@ -95,6 +95,9 @@ export interface ActionReport {
   usersMoved: number;
   /** Reconnects started from this action until the next action (or now). */
   reconnects: number;
+  /** Endpoint servers up just before and just after the action (N and N ± 1 in the formulas). */
+  serversBefore: number;
+  serversAfter: number;
 }
 
 export interface SeriesRow {
