@@ -67,6 +67,11 @@ export class SimClient {
     this.worker.postMessage({ type: 'step' });
   }
 
+  /** Rewind: pause and move the run to simulated time `tUs` (see the worker host). */
+  seek(tUs: number): void {
+    this.worker.postMessage({ type: 'seek', tUs });
+  }
+
   act(kind: ActionKind, server?: number): Promise<{ report: ActionReport | null; error?: string }> {
     const reqId = this.reqNext++;
     return new Promise((resolve) => {
@@ -110,8 +115,14 @@ export class SimClient {
       }
       case 'frame': {
         const prev = this.latest;
+        // After a seek the unread past is void: its series and dots belong to the abandoned present.
+        if (msg.reset) this.traces = [];
         // Latest wins, but one-off payloads of an unread frame must survive it.
-        if (prev) {
+        if (prev && msg.reset) {
+          if (!msg.ring && prev.ring) msg.ring = prev.ring;
+          if (!msg.sample && prev.sample) msg.sample = prev.sample;
+        } else if (prev) {
+          if (prev.reset) msg.reset = true;
           if (!msg.ring && prev.ring) msg.ring = prev.ring;
           if (!msg.sample && prev.sample) msg.sample = prev.sample;
           if (prev.series.length) msg.series = [...prev.series, ...msg.series];

@@ -16,6 +16,7 @@ import type {
   Scenario,
   SeriesRow,
 } from '../engine';
+import { CheckpointStore, checkpointLimit } from './checkpoints';
 import { Pacer, type PacedSim } from './pacer';
 import type { Frame, FromWorker, ToWorker } from './protocol';
 
@@ -28,6 +29,24 @@ export interface HostSim extends PacedSim {
   ringView(): RingView;
   sampleView(): SampleView;
   series(): SeriesRow[];
+  /** A deep copy that runs on exactly as this one would (rewind); without it there is no rewind. */
+  checkpoint?(): HostSim;
+  /** Events run so far: replays an action after exactly as many events as it originally followed. */
+  readonly kernel?: { readonly events: number };
+}
+
+/** An action taken live on the current branch of the run, kept so a re-run can repeat it. */
+interface BranchAction {
+  atUs: number;
+  events: number;
+  kind: ActionKind;
+  server?: number;
+}
+
+interface Saved {
+  sim: HostSim;
+  /** Branch actions already applied to `sim`. */
+  applied: number;
 }
 
 export interface HostOptions {
@@ -40,6 +59,12 @@ export interface HostOptions {
   sampleEveryMs?: number;
   /** Series rows kept for the page per frame at most. */
   maxSeriesRows?: number;
+  /** Simulated µs between rewind checkpoints. */
+  checkpointEveryUs?: number;
+  /** Checkpoints kept at most (default: what a memory budget allows for the scenario's users). */
+  maxCheckpoints?: number;
+  /** Wall ms one tick of a seek's re-run may spend (the worker stays responsive to messages). */
+  seekBudgetMs?: number;
   pacer?: ConstructorParameters<typeof Pacer>[0];
 }
 
@@ -55,10 +80,26 @@ export class SimHost {
   private seriesCursor = -1;
   private sentRingVersion = -1;
   private lastSampleWall = -Infinity;
-  private readonly opts: Required<Omit<HostOptions, 'pacer'>>;
+  private checkpoints: CheckpointStore<Saved> | null = null;
+  private actions: BranchAction[] = [];
+  /** Branch actions applied to the running simulation. */
+  private applied = 0;
+  /** Furthest simulated time this branch has reached. */
+  private headUs = 0;
+  private seekTargetUs: number | null = null;
+  private resetPending = false;
+  private readonly opts: Required<Omit<HostOptions, 'pacer' | 'maxCheckpoints'>> &
+    Pick<HostOptions, 'maxCheckpoints'>;
 
   constructor(opts: HostOptions) {
-    this.opts = { maxTraceRecords: 8000, sampleEveryMs: 250, maxSeriesRows: 900, ...opts };
+    this.opts = {
+      maxTraceRecords: 8000,
+      sampleEveryMs: 250,
+      maxSeriesRows: 900,
+      checkpointEveryUs: 5_000_000,
+      seekBudgetMs: 12,
+      ...opts,
+    };
     this.pacer = new Pacer(opts.pacer ?? { now: opts.now });
   }
 
@@ -68,7 +109,23 @@ export class SimHost {
 
   /** Whether the worker should keep ticking soon (playing, stepping, or a frame to send). */
   get busy(): boolean {
-    return this.sim !== null && (this.pacer.active || (this.dirty && !this.awaitingAck));
+    return (
+      this.sim !== null &&
+      (this.pacer.active || this.seekTargetUs !== null || (this.dirty && !this.awaitingAck))
+    );
+  }
+
+  /** Simulated times of the checkpoints held (tests and diagnostics). */
+  get checkpointTimesUs(): number[] {
+    return this.checkpoints?.times ?? [];
+  }
+
+  get historyHeadUs(): number {
+    return this.headUs;
+  }
+
+  get seeking(): boolean {
+    return this.seekTargetUs !== null;
   }
 
   handle(msg: ToWorker): void {
@@ -77,6 +134,7 @@ export class SimHost {
         this.init(msg.runId, msg.scenario, msg.playing, msg.speed);
         break;
       case 'play':
+        if (msg.playing) this.forkIfInPast();
         this.pacer.setPlaying(msg.playing);
         this.dirty = true;
         break;
@@ -85,7 +143,13 @@ export class SimHost {
         this.dirty = true;
         break;
       case 'step':
-        if (this.sim) this.pacer.step(this.sim);
+        if (this.sim && this.seekTargetUs === null) {
+          this.forkIfInPast();
+          this.pacer.step(this.sim);
+        }
+        break;
+      case 'seek':
+        this.seek(msg.tUs);
         break;
       case 'act':
         this.act(msg.reqId, msg.kind, msg.server);
@@ -98,14 +162,94 @@ export class SimHost {
 
   /** One scheduling quantum: advance the simulation, collect its output, maybe send a frame. */
   tick(): void {
-    const sim = this.sim;
-    if (!sim) return;
-    const r = this.pacer.tick(sim);
-    if (r.events > 0 || this.pacer.active) {
-      this.collectTrace(sim);
-      this.dirty = true;
+    if (!this.sim) return;
+    if (this.seekTargetUs !== null) {
+      this.advanceSeek();
+    } else {
+      const sim = this.sim;
+      const r = this.pacer.tick(sim);
+      if (r.events > 0 || this.pacer.active) {
+        this.collectTrace(sim);
+        this.dirty = true;
+      }
+      this.maybeCheckpoint(sim);
     }
-    if (this.dirty && !this.awaitingAck) this.sendFrame(sim);
+    if (this.dirty && !this.awaitingAck && this.seekTargetUs === null) this.sendFrame(this.sim);
+  }
+
+  /** Takes a checkpoint when this branch reaches new simulated time far enough past the last one. */
+  private maybeCheckpoint(sim: HostSim): void {
+    if (sim.nowUs > this.headUs) this.headUs = sim.nowUs;
+    const cps = this.checkpoints;
+    if (!cps || !sim.checkpoint) return;
+    if (sim.nowUs >= cps.newestUs + this.opts.checkpointEveryUs)
+      cps.add(sim.nowUs, { sim: sim.checkpoint(), applied: this.applied });
+  }
+
+  /** Playing or acting from the past starts a new future: the old one's checkpoints and actions go. */
+  private forkIfInPast(): void {
+    const sim = this.sim;
+    if (!sim || this.seekTargetUs !== null || sim.nowUs >= this.headUs) return;
+    this.checkpoints?.truncateAfter(sim.nowUs);
+    this.actions.length = this.applied;
+    this.headUs = sim.nowUs;
+  }
+
+  private seek(tUs: number): void {
+    const sim = this.sim;
+    const cps = this.checkpoints;
+    if (!sim || !cps || !Number.isFinite(tUs)) return;
+    this.pacer.setPlaying(false);
+    this.pacer.stepTargetUs = null;
+    const target = Math.max(0, Math.min(Math.round(tUs), this.headUs));
+    // Forward on the same branch: keep running the world we have. Backward: restore and re-run.
+    if (!(this.seekTargetUs === null && target >= sim.nowUs)) {
+      const cp = cps.atOrBefore(target);
+      if (!cp) return;
+      this.sim = cp.state.sim.checkpoint!();
+      this.applied = cp.state.applied;
+    }
+    this.seekTargetUs = target;
+    this.advanceSeek();
+  }
+
+  /** Re-runs towards the seek target for at most one tick's wall budget, repeating branch actions. */
+  private advanceSeek(): void {
+    const target = this.seekTargetUs;
+    const sim = this.sim;
+    if (target === null || !sim) return;
+    const t0 = this.opts.now();
+    const chunk = 20_000;
+    for (;;) {
+      const next = this.actions[this.applied];
+      if (next && next.atUs <= target) {
+        const ev = sim.kernel;
+        if (ev && ev.events < next.events) {
+          sim.runUntil(next.atUs + 1, Math.min(chunk, next.events - ev.events));
+        } else {
+          if (sim.nowUs < next.atUs) sim.runUntil(next.atUs, chunk);
+          if (sim.nowUs >= next.atUs) {
+            sim.act(next.kind, next.server);
+            this.applied++;
+          }
+        }
+      } else {
+        const ran = sim.runUntil(target, chunk);
+        if (ran < chunk && sim.nowUs >= target) break;
+      }
+      if (this.opts.now() - t0 >= this.opts.seekBudgetMs) return;
+    }
+    // Arrived: what the page holds belongs to the abandoned present, so the next frame replaces it.
+    this.seekTargetUs = null;
+    sim.drainTrace();
+    this.traceChunks = [];
+    this.traceLen = 0;
+    this.seriesCursor = -1;
+    this.sentRingVersion = -1;
+    this.lastSampleWall = -Infinity;
+    this.resetPending = true;
+    this.dirty = true;
+    this.pacer.restartClock();
   }
 
   private init(runId: number, scenario: Scenario, playing: boolean, speed: number): void {
@@ -120,6 +264,14 @@ export class SimHost {
       return;
     }
     this.pacer.reset(playing, speed);
+    this.actions = [];
+    this.applied = 0;
+    this.headUs = 0;
+    this.seekTargetUs = null;
+    this.checkpoints = new CheckpointStore(
+      this.opts.maxCheckpoints ?? checkpointLimit(this.sim.scenario.users),
+    );
+    this.maybeCheckpoint(this.sim);
     this.opts.post({ type: 'ready', runId, scenario: this.sim.scenario });
     this.dirty = true;
     this.sendFrame(this.sim);
@@ -134,6 +286,7 @@ export class SimHost {
     this.seriesCursor = -1;
     this.sentRingVersion = -1;
     this.lastSampleWall = -Infinity;
+    this.resetPending = false;
   }
 
   private act(reqId: number, kind: ActionKind, server?: number): void {
@@ -142,8 +295,18 @@ export class SimHost {
       this.opts.post({ type: 'acted', runId: this.runId, reqId, report: null, error: 'no simulation' });
       return;
     }
+    if (this.seekTargetUs !== null) {
+      this.opts.post({ type: 'acted', runId: this.runId, reqId, report: null, error: 'still rewinding' });
+      return;
+    }
+    this.forkIfInPast();
     try {
+      const events = sim.kernel?.events ?? 0;
       const report = sim.act(kind, server);
+      this.actions.push(
+        server === undefined ? { atUs: sim.nowUs, events, kind } : { atUs: sim.nowUs, events, kind, server },
+      );
+      this.applied = this.actions.length;
       this.opts.post({ type: 'acted', runId: this.runId, reqId, report });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -229,7 +392,12 @@ export class SimHost {
       },
       trace,
       series,
+      history: { headUs: Math.max(this.headUs, live.nowUs), checkpoints: this.checkpoints?.size ?? 0 },
     };
+    if (this.resetPending) {
+      frame.reset = true;
+      this.resetPending = false;
+    }
     if (ring) frame.ring = ring;
     if (sample) frame.sample = sample;
     this.awaitingAck = true;

@@ -21,6 +21,11 @@ export type ToWorker =
   /** Advances a short, paced stretch of simulated time while paused. */
   | { type: 'step' }
   | { type: 'act'; reqId: number; kind: ActionKind; server?: number }
+  /**
+   * Rewind: pauses and moves the run to simulated time `tUs` (clamped to [0, head]) by restoring a
+   * checkpoint and re-running; the old future is kept until Play or an action forks a new one.
+   */
+  | { type: 'seek'; tUs: number }
   /** The page consumed frame `seq`; the worker sends the next one only after this (backpressure). */
   | { type: 'ack'; seq: number };
 
@@ -51,6 +56,10 @@ export interface Frame {
   ring?: RingView;
   /** Present every few hundred ms of wall time and after a membership change. */
   sample?: SampleView;
+  /** How far this branch of the run has gone (the rewind scrubber's end) and checkpoints held. */
+  history?: { headUs: number; checkpoints: number };
+  /** Set on the first frame after a seek: drop earlier series rows and dots (`series` is whole). */
+  reset?: true;
 }
 
 /** Worker → main thread. */

@@ -26,6 +26,8 @@ export interface ScenarioSlice {
   /** An action taken live; kept in the timeline so the URL reproduces the run. */
   recordAction(entry: TimelineEntry): void;
   clearTimeline(): void;
+  /** Rewind forked the run: the live-recorded actions of the abandoned future go (no restart). */
+  setTimeline(entries: TimelineEntry[]): void;
   replaceScenario(s: Scenario): void;
   reset(): void;
 }
@@ -119,6 +121,10 @@ const scenarioSlice =
         if (st.scenario.timeline.length === 0) return;
         st.scenario.timeline = [];
         st.runKey++;
+      }),
+    setTimeline: (entries) =>
+      set((st) => {
+        st.scenario.timeline = entries;
       }),
     replaceScenario: (s) =>
       set((st) => {

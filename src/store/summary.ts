@@ -7,6 +7,8 @@ import type { ActionReport, MigrationInfo, ServerInfo } from '../bridge/engine';
 export interface Summary {
   runId: number;
   simTimeS: number;
+  /** Furthest simulated time this branch reached (rewind); above simTimeS when rewound. */
+  headS?: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   /** Deliveries behind the recent latency percentiles (0 → nothing to show yet). */

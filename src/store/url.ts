@@ -24,6 +24,12 @@ const ALWAYS: Field[] = [
   'seed',
 ];
 
+/**
+ * Query keys about how the page is shown (tours, presenter mode), not the scenario: parsing skips
+ * them without a notice and writeUrl keeps them, so a shared link reopens the same view.
+ */
+export const VIEW_PARAMS = new Set<string>(['tour', 'step', 'present']);
+
 export interface ParsedQuery {
   scenario: Scenario;
   notices: string[];
@@ -90,6 +96,7 @@ export function parseQuery(search: string): ParsedQuery {
   for (const [key, raw] of params) {
     if (seen.has(key)) continue; // the first occurrence wins, like URLSearchParams.get
     seen.add(key);
+    if (VIEW_PARAMS.has(key)) continue;
     if (!isField(key)) {
       notices.push(`Ignored unknown URL parameter ${quote(key)}.`);
       continue;
@@ -163,7 +170,8 @@ function rank(part: string): number {
 
 /** Replaces the address bar's query without adding a history entry. */
 export function writeUrl(s: Scenario, loc: Location = window.location, hist: History = window.history): void {
-  const q = formatQuery(s);
+  const view = [...new URLSearchParams(loc.search)].filter(([k]) => VIEW_PARAMS.has(k));
+  const q = formatQuery(s) + view.map(([k, v]) => `&${k}=${encode(v)}`).join('');
   if (loc.search === q) return;
   hist.replaceState(hist.state, '', `${loc.pathname}${q}${loc.hash}`);
 }

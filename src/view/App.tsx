@@ -1,5 +1,6 @@
 import { useServices } from './context';
 import { useKeyboard } from './keyboard';
+import { ClassroomBar, ClassroomOverlays } from './tour/Classroom';
 import { Charts } from './ui/Charts';
 import { Help } from './ui/Help';
 import { LeftRail } from './ui/LeftRail';
@@ -17,10 +18,12 @@ export function App() {
       <LeftRail />
       <main className="main">
         <Stage />
+        <ClassroomBar />
       </main>
       <Metrics />
       <Charts />
       <Notices />
+      <ClassroomOverlays />
       <Help />
     </div>
   );

@@ -21,7 +21,10 @@ export interface Controller {
   addServer(): void;
   removeServer(): void;
   crashServer(id: number): void;
+  act(kind: ActionKind, server?: number): void;
   step(): void;
+  /** Rewind: pause and move the run to simulated second `tS` (restore a checkpoint, re-run). */
+  seek(tS: number): void;
   dispose(): void;
 }
 
@@ -76,7 +79,10 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
   const unsub = store.subscribe((s, prev) => {
     if (s.runKey !== prev.runKey) scheduleRun(s.scenario.strategy !== prev.scenario.strategy);
     if (s.scenario !== prev.scenario) scheduleUrl();
-    if (s.playing !== prev.playing) sim.setPlaying(s.playing);
+    if (s.playing !== prev.playing) {
+      if (s.playing) forkIfInPast();
+      sim.setPlaying(s.playing);
+    }
     if (s.speed !== prev.speed) sim.setSpeed(s.speed);
   });
 
@@ -92,7 +98,25 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
   };
   const unloop = loop.add(onFrame, -100);
 
+  /**
+   * Playing or acting from a rewound moment discards the old future (the worker does the same):
+   * actions recorded live after now leave the URL; the scenario's own scripted ones stay.
+   */
+  const forkIfInPast = () => {
+    const live = world.live;
+    if (!live || live.nowUs >= world.headUs) return;
+    const nowS = live.nowUs / 1e6;
+    const scripted = world.scenario?.timeline ?? [];
+    const st = store.getState();
+    const keep = st.scenario.timeline.filter(
+      (e) => e.atS <= nowS || scripted.some((x) => x.atS === e.atS && x.action === e.action),
+    );
+    if (keep.length !== st.scenario.timeline.length) st.setTimeline(keep);
+    world.headUs = live.nowUs;
+  };
+
   const act = (kind: ActionKind, server?: number) => {
+    forkIfInPast();
     void sim.act(kind, server).then(({ report, error }) => {
       const st = store.getState();
       if (error && error !== 'run replaced')
@@ -116,8 +140,14 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     addServer: () => act('add-server'),
     removeServer: () => act('remove-server'),
     crashServer: (id) => act('crash-server', id),
+    act,
+    seek: (tS) => {
+      if (store.getState().playing) store.getState().setPlaying(false);
+      sim.seek(Math.max(0, tS) * 1e6);
+    },
     step: () => {
       if (store.getState().playing) store.getState().setPlaying(false);
+      forkIfInPast();
       sim.step();
     },
     dispose: () => {
@@ -138,6 +168,7 @@ export function buildSummary(world: World): Summary {
   return {
     runId: world.runId,
     simTimeS: live.nowUs / 1e6,
+    headS: Math.max(world.headUs, live.nowUs) / 1e6,
     latencyP50Ms: live.recentLatency.p50Ms,
     latencyP99Ms: live.recentLatency.p99Ms,
     latencyCount: live.recentLatency.count,

@@ -33,6 +33,8 @@ export class World {
   hopCount = 0;
   /** Simulated time being drawn (µs). */
   viewUs = 0;
+  /** Furthest simulated time this branch of the run reached (the rewind scrubber's end). */
+  headUs = 0;
   /** Bumps on every frame consumed (cheap change detection for renderers). */
   frameVersion = 0;
   private lastRate = 0;
@@ -53,6 +55,7 @@ export class World {
     this.seriesVersion++;
     this.hopCount = 0;
     this.viewUs = 0;
+    this.headUs = 0;
     this.lastRate = 0;
     this.frameVersion++;
   }
@@ -60,6 +63,14 @@ export class World {
   ingest(d: Delivery): void {
     const f = d.frame;
     if (f.runId !== this.runId) return;
+    if (f.reset) {
+      // A seek: the run jumped (usually back); what was drawn belongs to another moment.
+      this.series = [];
+      this.seriesVersion++;
+      this.hopCount = 0;
+      this.viewUs = f.live.nowUs;
+    }
+    if (f.history) this.headUs = f.history.headUs;
     this.live = f.live;
     this.pace = f.pace;
     if (f.pace.rateUsPerMs > 0) this.lastRate = f.pace.rateUsPerMs;

@@ -6,8 +6,10 @@ const KEYS: [string, string][] = [
   ['→', 'Step (a short stretch of simulated time)'],
   ['+ / −', 'Add / remove a server'],
   ['1 – 4', 'Polling, simple hashing, consistent hashing, pub/sub'],
+  ['PgDn / PgUp', 'Tour: next / back step (otherwise step forward / back in time)'],
+  ['.', 'Presenter mode: pause / play (the clicker’s blank-screen key)'],
   ['?', 'This list'],
-  ['Esc', 'Close'],
+  ['Esc', 'Close; leave presenter mode'],
 ];
 
 export function Help() {
