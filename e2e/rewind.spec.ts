@@ -47,6 +47,7 @@ test('scrub back to the past, then act there to fork a new future', async ({ pag
   await expect(page.getByTestId('timeline-actions')).not.toContainText('server added');
   // The abandoned future is still there to scrub to until something forks it.
   await expect(page.getByTestId('timeline-time')).toContainText('/ 0:1');
+  await page.screenshot({ path: 'test-results/screens/rewind-1280x720.png' });
 
   // Step back: a little further into the past.
   await page.getByRole('button', { name: 'Step back' }).click();

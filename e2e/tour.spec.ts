@@ -7,7 +7,9 @@ import { collectErrors, metricValue } from './helpers';
 
 test.use({ colorScheme: 'dark' });
 
-test('a tour chapter opens by its link, asks, reveals the measured answer, and goes back', async ({ page }) => {
+test('a tour chapter opens by its link, asks, reveals the measured answer, and goes back', async ({
+  page,
+}) => {
   const errors = collectErrors(page);
   await page.goto('./?tour=simple-hashing&step=2');
   const tour = page.getByRole('region', { name: /Tour: Simple hashing/ });

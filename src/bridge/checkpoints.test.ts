@@ -35,10 +35,10 @@ describe('CheckpointStore', () => {
     expect(() => s.add(3, 3)).toThrow();
   });
 
-  it('budgets fewer copies for bigger worlds, never fewer than 2', () => {
+  it('budgets fewer copies for bigger worlds, never fewer than 3', () => {
     expect(checkpointLimit(1000)).toBe(24);
-    expect(checkpointLimit(100_000)).toBeGreaterThanOrEqual(8);
-    expect(checkpointLimit(1_000_000)).toBe(2);
+    expect(checkpointLimit(100_000)).toBeGreaterThanOrEqual(20);
+    expect(checkpointLimit(1_000_000)).toBe(3);
   });
 });
 

@@ -56,6 +56,7 @@ export function TimelineScrubber() {
   const pending = useRef<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastSent = useRef(0);
+  const settleBy = useRef(0);
 
   useEffect(
     () => () => {
@@ -80,9 +81,23 @@ export function TimelineScrubber() {
   const end = () => {
     if (timer.current !== null) clearTimeout(timer.current);
     flush();
-    // Hold the dragged position until the rewound frame arrives.
-    setTimeout(() => setDrag(null), 400);
+    settleBy.current = performance.now() + 5000;
+    // A seek that changes nothing (already there, or clamped) sends no new time: let go anyway.
+    setTimeout(() => {
+      if (settleBy.current !== 0 && performance.now() >= settleBy.current) {
+        settleBy.current = 0;
+        setDrag(null);
+      }
+    }, 5100);
   };
+  // Hold the dragged position until the rewound frame arrives (a long re-run can take a moment).
+  useEffect(() => {
+    if (drag === null || settleBy.current === 0) return;
+    if (Math.abs(t - drag) < 0.15 || performance.now() > settleBy.current) {
+      settleBy.current = 0;
+      setDrag(null);
+    }
+  }, [t, drag]);
 
   const max = Math.max(head, 0.1);
   const value = drag ?? t;
@@ -104,7 +119,9 @@ export function TimelineScrubber() {
           }}
           onPointerUp={end}
           onKeyUp={end}
-          onBlur={() => setDrag(null)}
+          onBlur={() => {
+            if (settleBy.current === 0) setDrag(null);
+          }}
         />
         <div className="scrubber-ticks" aria-hidden="true">
           {(acts ?? []).map((a, i) => (
