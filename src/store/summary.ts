@@ -26,6 +26,8 @@ export interface Summary {
   brokerCapacityPerS: number;
   brokerUtilization: number;
   brokerSubscriptions: number;
+  /** Broker shards down now (pub/sub). */
+  brokerDown: number;
   reconnects: number;
   connections: number;
   lost: number;

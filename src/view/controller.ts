@@ -184,6 +184,7 @@ export function buildSummary(world: World): Summary {
     brokerCapacityPerS: live.broker.capacityPerS,
     brokerUtilization: live.broker.utilization,
     brokerSubscriptions: live.broker.subscriptions,
+    brokerDown: (live.broker.shards ?? []).filter((s) => !s.up).length,
     reconnects: t.reconnects,
     connections: live.connections,
     lost: t.lostDeliveries,

@@ -356,6 +356,8 @@ export function createCharts(root: HTMLElement) {
 export function actionLabel(a: Pick<ActionReport, 'action' | 'server'>): string {
   if (a.action === 'add-server') return `+ S${a.server}`;
   if (a.action === 'remove-server') return `− S${a.server}`;
+  if (a.action === 'crash-broker') return 'broker down';
+  if (a.action === 'recover-broker') return 'broker back';
   return `S${a.server} crashed`;
 }
 

@@ -23,7 +23,14 @@ export interface TopologyInput {
   /** Per-request CPU time (ms) to turn handled/s into a CPU share. */
   serverProcessingMs: number;
   db: { utilization: number; queue: number; capacityPerS: number; rejectedPerS: number | null } | null;
-  broker: { utilization: number; subscriptions: number; capacityPerS: number; perS: number | null } | null;
+  broker: {
+    utilization: number;
+    subscriptions: number;
+    capacityPerS: number;
+    perS: number | null;
+    /** Down after a crash-broker (until recover-broker). */
+    down?: boolean;
+  } | null;
   migration: MigrationInfo | null;
   /** Connection state per client slot: 0 = not connected, 1 = connected, 2 = moved/reconnecting. */
   clientStates: Uint8Array | null;
@@ -34,6 +41,8 @@ export interface TopologyInput {
 
 export interface TopologyOptions {
   onServerClick(id: number): void;
+  /** Called with whether the broker is down now (so the click recovers it). */
+  onBrokerClick?(down: boolean): void;
 }
 
 type G = d3.Selection<SVGGElement, unknown, null, undefined>;
@@ -104,7 +113,9 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
         const s = inp.servers.find(
           (x) => NodeId.ServerBase + x.id === e[0] || NodeId.ServerBase + x.id === e[1],
         );
-        return s?.state === 'crashed';
+        if (s) return s.state === 'crashed';
+        // Every subscription line breaks while the broker is down.
+        return !!inp.broker?.down && (e[0] === NodeId.Broker || e[1] === NodeId.Broker);
       })
       .transition()
       .duration(dur)
@@ -195,6 +206,31 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
           : '',
       );
     nodeSel.classed('hot', (b) => (meterFor(b, inp)?.util ?? 0) >= 0.95);
+    const brokerDown = !!inp.broker?.down;
+    nodeSel
+      .filter((b) => b.kind === 'broker')
+      .classed('down', brokerDown)
+      .attr('role', opts.onBrokerClick ? 'button' : null)
+      .attr('tabindex', opts.onBrokerClick ? 0 : null)
+      .attr('aria-label', brokerDown ? 'Recover broker' : 'Crash broker')
+      .on('click', () => opts.onBrokerClick?.(brokerDown))
+      .on('keydown', (e: KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          opts.onBrokerClick?.(brokerDown);
+        }
+      });
+    nodeSel
+      .filter((b) => b.kind === 'broker')
+      .selectAll<SVGTitleElement, number>('title')
+      .data([0])
+      .join('title')
+      .text(
+        brokerDown
+          ? 'Broker down: every publish is lost — click to recover it'
+          : 'Click to crash the broker (a single point of failure)',
+      );
     const mw = (b: NodeBox) => b.w - 24;
     nodeSel
       .select('rect.meter-bg')
@@ -386,6 +422,7 @@ function subFor(b: NodeBox, inp: TopologyInput): string {
     return inp.db.queue > 0 ? `${percent(u, 0)} · queue ${compact(inp.db.queue)}` : `${percent(u, 0)} busy`;
   }
   if (b.kind === 'broker' && inp.broker) {
+    if (inp.broker.down) return 'DOWN';
     return `${compact(inp.broker.subscriptions)} topics · ${percent(inp.broker.utilization, 0)}`;
   }
   return b.sub ?? '';

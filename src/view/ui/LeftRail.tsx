@@ -117,7 +117,11 @@ export function LeftRail() {
                   ? '+ server'
                   : e.action === 'remove-server'
                     ? `− S${e.server ?? ''}`
-                    : `S${e.server ?? ''} crash`}{' '}
+                    : e.action === 'crash-broker'
+                      ? 'broker down'
+                      : e.action === 'recover-broker'
+                        ? 'broker back'
+                        : `S${e.server ?? ''} crash`}{' '}
                 @ {e.atS.toFixed(1)} s
               </li>
             ))}

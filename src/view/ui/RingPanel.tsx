@@ -62,8 +62,9 @@ export function RingPanel({
     ? `owner = hash(user) mod ${live}. Adding a server changes almost every owner.`
     : `Each user belongs to the next server point clockwise; ${scenario.vnodes} points per server.`;
   if (lastAction && summary) {
-    const after = live;
-    const before = lastAction.action === 'add-server' ? after - 1 : after + 1;
+    // N before and after, as the engine counted them when the action ran.
+    const after = lastAction.serversAfter;
+    const before = lastAction.serversBefore;
     const exp = expectedMoved(modulo ? 'modulo' : 'ring', before, after);
     const measured = lastAction.usersMoved / scenario.users;
     const what =
@@ -111,6 +112,11 @@ export function RingPanel({
   );
 }
 
+/** The last action that changed the endpoint servers (broker actions do not move anyone). */
 function lastMembershipAction(t: readonly ActionReport[]): ActionReport | null {
-  return t.length ? t[t.length - 1]! : null;
+  for (let i = t.length - 1; i >= 0; i--) {
+    const a = t[i]!;
+    if (a.action === 'add-server' || a.action === 'remove-server' || a.action === 'crash-server') return a;
+  }
+  return null;
 }

@@ -83,7 +83,11 @@ export function Stage() {
   // Topology renderer: created once, fed at the summary's rate.
   const topoRef = useRef<ReturnType<typeof createTopology> | null>(null);
   useEffect(() => {
-    const t = createTopology(svgRef.current!, { onServerClick: (id) => controller.crashServer(id) });
+    const t = createTopology(svgRef.current!, {
+      onServerClick: (id) => controller.crashServer(id),
+      // The broker as a single point of failure: click it to take it down, again to bring it back.
+      onBrokerClick: (down) => controller.act(down ? 'recover-broker' : 'crash-broker'),
+    });
     topoRef.current = t;
     return () => {
       t.destroy();
@@ -111,6 +115,7 @@ export function Stage() {
             subscriptions: summary.brokerSubscriptions,
             capacityPerS: summary.brokerCapacityPerS,
             perS: summary.brokerPerS,
+            down: summary.brokerDown > 0,
           }
         : null,
       migration: summary?.migration ?? null,
