@@ -25,10 +25,11 @@ const ALWAYS: Field[] = [
 ];
 
 /**
- * Query keys about how the page is shown (tours, presenter mode), not the scenario: parsing skips
- * them without a notice and writeUrl keeps them, so a shared link reopens the same view.
+ * Query keys about how the page is shown (tours, presenter mode, compare mode, embedding), not the
+ * scenario: parsing skips them without a notice and writeUrl keeps them, so a shared link reopens
+ * the same view.
  */
-export const VIEW_PARAMS = new Set<string>(['tour', 'step', 'present']);
+export const VIEW_PARAMS = new Set<string>(['tour', 'step', 'present', 'mode', 'embed']);
 
 export interface ParsedQuery {
   scenario: Scenario;

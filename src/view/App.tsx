@@ -1,3 +1,7 @@
+import { ChartData } from './a11y/ChartData';
+import { LiveNarrator } from './a11y/LiveNarrator';
+import { CompareView } from './compare/CompareView';
+import { useViewFlags } from './compare/mode';
 import { useServices } from './context';
 import { useKeyboard } from './keyboard';
 import { ClassroomBar, ClassroomOverlays } from './tour/Classroom';
@@ -12,16 +16,26 @@ import { TopBar } from './ui/TopBar';
 export function App() {
   const { store, controller } = useServices();
   useKeyboard(store, controller);
+  const view = useViewFlags();
+  const compare = view.mode === 'compare';
   return (
-    <div className="app">
+    <div className={`app${compare ? ' compare' : ''}${view.embed ? ' embed' : ''}`}>
       <TopBar />
       <LeftRail />
-      <main className="main">
-        <Stage />
-        <ClassroomBar />
-      </main>
-      <Metrics />
-      <Charts />
+      {compare ? (
+        <CompareView />
+      ) : (
+        <>
+          <main className="main">
+            <Stage />
+            <ClassroomBar />
+          </main>
+          <Metrics />
+          <Charts />
+          <ChartData />
+        </>
+      )}
+      <LiveNarrator />
       <Notices />
       <ClassroomOverlays />
       <Help />

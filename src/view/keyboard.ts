@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import type { AppStore } from '../store/store';
 import type { Controller } from './controller';
+import { getViewFlags } from './compare/mode';
+import { compareKeys } from './compare/snapshot';
 import { STRATEGY_ORDER } from './strategies';
 
 export function useKeyboard(store: AppStore, controller: Controller): void {
@@ -17,6 +19,12 @@ export function useKeyboard(store: AppStore, controller: Controller): void {
       if (tag === 'INPUT' && type !== 'range' && type !== 'radio' && type !== 'checkbox') return;
       const nav = e.key.startsWith('Arrow') || ['Home', 'End', 'PageUp', 'PageDown'].includes(e.key);
       if ((type === 'range' || type === 'radio') && (nav || e.key === ' ')) return;
+      // Compare mode drives its own four runs: Space and + go there, not to the paused single run.
+      if (getViewFlags().mode === 'compare' && (e.key === ' ' || e.key === '+' || e.key === '=')) {
+        if (e.key === ' ' && (tag === 'BUTTON' || t?.getAttribute('role') === 'button')) return;
+        if (compareKeys.current?.(e.key)) e.preventDefault();
+        return;
+      }
       const st = store.getState();
       switch (e.key) {
         case ' ':

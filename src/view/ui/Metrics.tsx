@@ -8,6 +8,7 @@ import { selSummary } from '../../store/selectors';
 import { useApp, useServices } from '../context';
 import { createSparks } from '../render/sparks';
 import { compact, durationParts } from '../format';
+import { ExplainTip, explainId, isExplainable } from '../explain/ExplainTip';
 
 interface Tile {
   id: string;
@@ -134,7 +135,15 @@ export function Metrics() {
       <h2>Now</h2>
       <div className="tiles" ref={tilesRef}>
         {tiles.map((t) => (
-          <div key={t.id} className={`tile${t.tone ? ` ${t.tone}` : ''}`} title={t.title}>
+          <div
+            key={t.id}
+            className={`tile${t.tone ? ` ${t.tone}` : ''}`}
+            // Explainable tiles take focus and describe themselves with the arithmetic instead.
+            title={isExplainable(t.id) ? undefined : t.title}
+            tabIndex={isExplainable(t.id) ? 0 : undefined}
+            aria-describedby={isExplainable(t.id) ? explainId(t.id) : undefined}
+          >
+            {isExplainable(t.id) ? <ExplainTip tileId={t.id} /> : null}
             <div className="tile-label">{t.label}</div>
             <div className="tile-value" data-testid={t.id}>
               <span className="num">{t.value}</span> <span className="unit">{t.unit}</span>

@@ -1,11 +1,12 @@
-import { useState } from 'react';
+import { setViewMode, useViewFlags } from '../compare/mode';
+import { ExportMenu } from '../export/ExportMenu';
 import { SPEEDS } from '../../store/store';
 import { selBehind, selPlaying, selSimTimeS, selSpeed, selStrategy } from '../../store/selectors';
 import { useApp, useServices } from '../context';
 import { clock, speedLabel } from '../format';
 import { STRATEGY_INFO, STRATEGY_ORDER } from '../strategies';
 import { Slider } from './Slider';
-import { Logo, PauseIcon, PlayIcon, ResetIcon, ShareIcon, StepIcon, StrategyGlyph } from './icons';
+import { Logo, PauseIcon, PlayIcon, ResetIcon, StepIcon, StrategyGlyph } from './icons';
 
 function StrategySwitch() {
   const { store } = useServices();
@@ -105,25 +106,19 @@ function Clock() {
   );
 }
 
-function Share() {
-  const [copied, setCopied] = useState(false);
+/** Compare mode: the same workload through all four strategies side by side. */
+function CompareToggle() {
+  const { mode } = useViewFlags();
+  const on = mode === 'compare';
   return (
     <button
       type="button"
-      className="share"
-      title="Copy a link that reopens this exact scenario"
-      onClick={() => {
-        const url = window.location.href;
-        const done = () => {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1600);
-        };
-        if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, done);
-        else done();
-      }}
+      className={`share compare-toggle${on ? ' on' : ''}`}
+      aria-pressed={on}
+      title="Run this workload through all four strategies side by side"
+      onClick={() => setViewMode(on ? 'single' : 'compare')}
     >
-      <ShareIcon />
-      <span>{copied ? 'Link copied' : 'Share'}</span>
+      <span>Compare</span>
     </button>
   );
 }
@@ -141,7 +136,9 @@ export function TopBar() {
       <Transport />
       <Speed />
       <Clock />
-      <Share />
+      <CompareToggle />
+      {/* Share and export in one menu: opening it copies the link and shows it (one click). */}
+      <ExportMenu />
       <button
         type="button"
         className="icon help-btn"

@@ -1,0 +1,14 @@
+/** The newest compare-mode figures, for exports and key handling outside the compare component. */
+import type { SeriesRow, Strategy } from '../../bridge/engine';
+import type { CompareRow } from '../../content/compare';
+
+export interface CompareSnapshot {
+  rows: CompareRow[];
+  verdicts: Map<Strategy, string>;
+  lanes: { strategy: Strategy; series: SeriesRow[] }[];
+}
+
+export const compareSnapshot: { current: CompareSnapshot | null } = { current: null };
+
+/** Keys compare mode answers while it is shown (Space, +, −); set by the compare view. */
+export const compareKeys: { current: ((key: string) => boolean) | null } = { current: null };

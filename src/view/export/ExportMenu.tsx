@@ -1,0 +1,141 @@
+/**
+ * Export and share, one menu in the top bar: a PNG of the current view, the per-second series and
+ * (in compare mode) the comparison table as CSV or JSON, and the scenario link to copy.
+ */
+import { useRef, useState } from 'react';
+import { useServices } from '../context';
+import { compareSnapshot } from '../compare/snapshot';
+import { useViewFlags } from '../compare/mode';
+import { compareCsv, fileStem, seriesCsv, uniqueSeconds } from './csv';
+import { downloadBlob, downloadText } from './download';
+import { renderPng } from './png';
+import { ShareIcon } from '../ui/icons';
+import './export.css';
+
+export function ExportMenu() {
+  const { store, controller } = useServices();
+  const { mode } = useViewFlags();
+  const ref = useRef<HTMLDetailsElement>(null);
+  const [link, setLink] = useState('');
+  const [status, setStatus] = useState('');
+  const compare = mode === 'compare';
+  const stem = (kind: string) => {
+    const s = store.getState().scenario;
+    return fileStem(compare ? { ...s, strategy: 'compare' } : s, kind);
+  };
+  const done = (msg: string) => {
+    setStatus(msg);
+    if (ref.current) ref.current.open = false;
+  };
+
+  const png = async () => {
+    const root = document.querySelector<HTMLElement>(compare ? '.compare-view' : '.main');
+    if (!root) return;
+    setStatus('Rendering…');
+    try {
+      downloadBlob(`${stem('view')}.png`, await renderPng(root));
+      done('PNG saved');
+    } catch (e) {
+      setStatus(`PNG failed: ${(e as Error).message}`);
+    }
+  };
+  const series = (fmt: 'csv' | 'json') => {
+    if (compare) {
+      const lanes = compareSnapshot.current?.lanes ?? [];
+      if (fmt === 'csv') {
+        const parts = lanes.map((l, i) => {
+          const csv = seriesCsv(l.series, l.strategy);
+          return i === 0 ? csv : csv.slice(csv.indexOf('\r\n') + 2);
+        });
+        downloadText(`${stem('series')}.csv`, parts.join(''), 'text/csv');
+      } else {
+        const out = Object.fromEntries(lanes.map((l) => [l.strategy, uniqueSeconds(l.series)]));
+        downloadText(`${stem('series')}.json`, JSON.stringify(out, null, 1), 'application/json');
+      }
+    } else {
+      const rows = controller.world.series;
+      if (fmt === 'csv') downloadText(`${stem('series')}.csv`, seriesCsv(rows), 'text/csv');
+      else
+        downloadText(
+          `${stem('series')}.json`,
+          JSON.stringify({ scenario: store.getState().scenario, series: uniqueSeconds(rows) }, null, 1),
+          'application/json',
+        );
+    }
+    done(`Series ${fmt.toUpperCase()} saved`);
+  };
+  const table = (fmt: 'csv' | 'json') => {
+    const snap = compareSnapshot.current;
+    if (!snap) return setStatus('No comparison yet');
+    if (fmt === 'csv') downloadText(`${stem('table')}.csv`, compareCsv(snap.rows, snap.verdicts), 'text/csv');
+    else
+      downloadText(
+        `${stem('table')}.json`,
+        JSON.stringify(
+          {
+            scenario: store.getState().scenario,
+            rows: snap.rows.map((r) => ({ ...r, verdict: snap.verdicts.get(r.strategy) ?? '' })),
+          },
+          null,
+          1,
+        ),
+        'application/json',
+      );
+    done(`Table ${fmt.toUpperCase()} saved`);
+  };
+  const copy = () => {
+    const url = window.location.href;
+    setLink(url);
+    const ok = () => setStatus('Link copied');
+    const manual = () => setStatus('Select the link above and copy it');
+    if (navigator.clipboard) navigator.clipboard.writeText(url).then(ok, manual);
+    else manual();
+  };
+
+  return (
+    <details
+      className="export-menu"
+      ref={ref}
+      // Opening the menu is the one click that shares: the link is copied and shown.
+      onToggle={(e) => {
+        if ((e.currentTarget as HTMLDetailsElement).open) copy();
+      }}
+    >
+      <summary className="share" title="Copy the link to this scenario; export a picture or the numbers">
+        <ShareIcon />
+        <span className="share-label">Share</span>
+      </summary>
+      <div className="export-panel" role="group" aria-label="Share and export">
+        <label className="export-link">
+          Scenario link
+          <input readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+        </label>
+        <button type="button" onClick={copy}>
+          Copy link
+        </button>
+        <p className="export-status" role="status">
+          {status}
+        </p>
+        <button type="button" onClick={() => void png()}>
+          PNG image of the view
+        </button>
+        <button type="button" onClick={() => series('csv')}>
+          Series CSV
+        </button>
+        <button type="button" onClick={() => series('json')}>
+          Series JSON
+        </button>
+        {compare ? (
+          <>
+            <button type="button" onClick={() => table('csv')}>
+              Comparison table CSV
+            </button>
+            <button type="button" onClick={() => table('json')}>
+              Comparison table JSON
+            </button>
+          </>
+        ) : null}
+      </div>
+    </details>
+  );
+}
