@@ -169,9 +169,10 @@ test('play, pause, step and reset', async ({ page }) => {
   const paused = await metricValue(page, 'sim-time');
   await page.waitForTimeout(700);
   expect(await metricValue(page, 'sim-time')).toBe(paused);
-  await page.getByRole('button', { name: 'Step' }).click();
+  // exact: the rewind bar's "Step back" also contains "Step".
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => metricValue(page, 'sim-time')).toBeGreaterThan(paused);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect.poll(() => metricValue(page, 'sim-time')).toBeLessThan(paused + 0.05);
   // Space toggles play once focus is off the buttons (on a button, Space presses that button).
   await page.locator('.stage-story').click();

@@ -60,7 +60,7 @@ test('presenter mode by link: clicker keys step the tour, pause, show the key ma
 test('the Present button enters presenter mode; without a tour PageDown steps time', async ({ page }) => {
   await page.goto('./?strategy=pubsub&users=5000');
   await waitSimTime(page, 1);
-  await page.getByRole('button', { name: 'Present' }).click();
+  await page.getByRole('button', { name: 'Present', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Presenter mode' })).toBeVisible();
   await expect(page).toHaveURL(/present=1/);
   await page.keyboard.press(' ');
@@ -68,5 +68,5 @@ test('the Present button enters presenter mode; without a tour PageDown steps ti
   await page.keyboard.press('PageDown');
   await expect.poll(() => metricValue(page, 'sim-time')).toBeGreaterThan(t0);
   await page.getByRole('button', { name: 'Leave presenter mode (Esc)' }).click();
-  await expect(page.getByRole('button', { name: 'Present' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Present', exact: true })).toBeVisible();
 });
