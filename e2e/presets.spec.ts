@@ -10,6 +10,7 @@ test('picking a preset sets the full scenario, updates the URL and says what to 
   await button.click();
   const menu = page.getByRole('menu', { name: 'Presets' });
   await expect(menu.getByRole('menuitem')).toHaveCount(8);
+  await page.screenshot({ path: 'test-results/screens/presets-menu-1280x720.png' });
   await menu.getByRole('menuitem', { name: /Group chat/ }).click();
   await expect(menu).toBeHidden();
 
@@ -24,6 +25,7 @@ test('picking a preset sets the full scenario, updates the URL and says what to 
   await expect(watch).toContainText('Group chat');
   await expect(watch).toContainText('What to watch');
   await expect(watch).toContainText('fan-out');
+  await page.screenshot({ path: 'test-results/screens/preset-watch-1280x720.png' });
 
   // By keyboard: open, move down to the last item, pick it.
   await button.focus();

@@ -67,6 +67,7 @@ test('the Tours menu lists every chapter and opens one at its first step', async
   await page.getByRole('button', { name: 'Tours' }).click();
   const menu = page.getByRole('menu', { name: 'Tours' });
   await expect(menu.getByRole('menuitem')).toHaveCount(5);
+  await page.screenshot({ path: 'test-results/screens/tours-menu-1280x720.png' });
   await menu.getByRole('menuitem', { name: /Consistent hashing and the scale-out/ }).click();
   await expect(page.getByRole('region', { name: /Tour: Consistent hashing/ })).toBeVisible();
   await expect(page).toHaveURL(/tour=consistent-hashing&step=1/);

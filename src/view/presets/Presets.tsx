@@ -7,6 +7,7 @@ import { useServices } from '../context';
 import { STRATEGY_INFO } from '../strategies';
 import { compact } from '../format';
 import { MenuButton } from '../tour/MenuButton';
+import '../tour/tour.css';
 import { closeTour } from '../tour/tourStore';
 import { useClassroom } from '../tour/classroom';
 import './presets.css';
