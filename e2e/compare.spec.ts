@@ -63,6 +63,18 @@ test('compare mode: one workload, four architectures, numbers agree with the for
   expect(ring).toBeLessThan(users * (1 / 5) * 1.5);
   await expect(page).toHaveURL(/timeline=/);
 
+  // The accessible twin says the same: who moves in each architecture.
+  await expect(page.getByTestId('compare-narration')).toContainText(
+    /Server added in all four at [\d.]+ s; users who must move: Polling 0 \(0 %\), Simple hashing [\d,]+ \(\d+ %\)/,
+  );
+  // And the numbers behind every small multiple are a table away.
+  const data = page.getByTestId('compare-data-pubsub');
+  await expect(data).toBeAttached();
+  await page.getByRole('button', { name: 'Show data' }).click();
+  await expect(data).toBeVisible();
+  await expect.poll(() => data.locator('tbody tr').count()).toBeGreaterThan(5);
+  await page.getByRole('button', { name: 'Hide data' }).click();
+
   const verdicts = page.getByTestId('compare-verdicts').locator('li');
   await expect(verdicts).toHaveCount(4);
   await expect(verdicts.filter({ hasText: 'Pub/Sub' })).toContainText('no churn');

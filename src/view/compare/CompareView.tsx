@@ -13,12 +13,18 @@ import { compact, duration, speedLabel } from '../format';
 import { STRATEGY_ORDER } from '../strategies';
 import { StrategyGlyph } from '../ui/icons';
 import { chartGeometry, METRICS, sharedDomain, timeDomain, type MetricSpec } from './smallMultiples';
+import { compareDigest, describeCompareAction } from './narrate';
 import { compareKeys, compareSnapshot } from './snapshot';
+import '../a11y/a11y.css';
 import './compare.css';
 
 const MAX_ROWS = 900;
 const SPEEDS = [0.5, 1, 2, 5, 10, 30];
 const REFRESH_MS = 250;
+/** Speech needs time: at most one live-region message per this many wall ms. */
+const SPEAK_GAP_MS = 3000;
+const DIGEST_EVERY_S = 15;
+const DATA_ROWS = 30;
 
 interface LaneState {
   strategy: Strategy;
@@ -155,6 +161,45 @@ function CompareTable({ rows, scenario }: { rows: CompareRow[]; scenario: Scenar
   );
 }
 
+/** The numbers behind the small multiples: per lane, one row per simulated second. */
+function CompareData({ lanes, shown }: { lanes: LaneState[]; shown: boolean }) {
+  const int = (v: number) => Math.round(v).toLocaleString('en-US');
+  const lat = (v: number) => (v > 0 ? duration(v) : '—');
+  return (
+    <div id="compare-data" className={shown ? 'cmp-data shown' : 'cmp-data sr-only'}>
+      {lanes.map((l) => (
+        <table key={l.strategy} data-testid={`compare-data-${l.strategy}`}>
+          <caption>
+            {STRATEGY_LABEL[l.strategy]}: one row per simulated second (last {DATA_ROWS} s)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Second</th>
+              <th scope="col">p50</th>
+              <th scope="col">p99</th>
+              <th scope="col">DB reads/s</th>
+              <th scope="col">Reconnects/s</th>
+              <th scope="col">Broker msgs/s</th>
+            </tr>
+          </thead>
+          <tbody>
+            {l.series.slice(-DATA_ROWS).map((r) => (
+              <tr key={r.tS}>
+                <th scope="row">{r.tS}</th>
+                <td>{lat(r.latencyP50Ms)}</td>
+                <td>{lat(r.latencyP99Ms)}</td>
+                <td>{int(r.dbReads)}</td>
+                <td>{int(r.reconnects)}</td>
+                <td>{int(r.brokerMessages)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}
+
 export function CompareView() {
   const { store } = useServices();
   const runKey = useApp(selRunKey);
@@ -165,6 +210,9 @@ export function CompareView() {
   const [nowS, setNowS] = useState(0);
   const [achieved, setAchieved] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [showData, setShowData] = useState(false);
+  const [said, setSaid] = useState('');
+  const narrRef = useRef({ announced: 0, lastDigestS: 0, queue: [] as string[], lastSpoke: -Infinity });
   const playingRef = useRef(playing);
   const speedRef = useRef(speed);
   useEffect(() => {
@@ -201,6 +249,38 @@ export function CompareView() {
       );
       setNowS(f.nowUs / 1e6);
       setAchieved(f.achievedSpeed);
+      // The accessible twin: scale events as they land in all four lanes, a digest now and then.
+      const n = narrRef.current;
+      const first = f.lanes[0];
+      if (first) {
+        for (let i = n.announced; i < first.live.timeline.length; i++)
+          n.queue.push(
+            describeCompareAction(
+              f.lanes.map((l) => ({
+                strategy: l.strategy,
+                users: l.scenario.users,
+                report: l.live.timeline[i]!,
+              })),
+            ),
+          );
+        n.announced = first.live.timeline.length;
+        const nowS = f.nowUs / 1e6;
+        if (n.queue.length === 0 && nowS - n.lastDigestS >= DIGEST_EVERY_S) {
+          n.queue.push(
+            compareDigest(
+              f.lanes.map((l) => compareRow(l.scenario, l.live)),
+              nowS,
+            ),
+          );
+          n.lastDigestS = nowS;
+        }
+      }
+      const wall = performance.now();
+      if (n.queue.length && wall - n.lastSpoke >= SPEAK_GAP_MS) {
+        setSaid(n.queue.slice(-3).join(' '));
+        n.queue = [];
+        n.lastSpoke = wall;
+      }
     }, REFRESH_MS);
     return () => {
       clearInterval(timer);
@@ -217,6 +297,7 @@ export function CompareView() {
     if (!client) return;
     setLanes([]);
     setError(null);
+    narrRef.current = { announced: 0, lastDigestS: 0, queue: [], lastSpoke: -Infinity };
     setNowS(0);
     client.init(structuredClone(store.getState().scenario), playingRef.current, speedRef.current);
   }, [store, runKey]);
@@ -314,6 +395,15 @@ export function CompareView() {
             <span className="cmp-behind"> (running at {speedLabel(achieved)})</span>
           ) : null}
         </span>
+        <button
+          type="button"
+          className="cmp-btn"
+          aria-expanded={showData}
+          aria-controls="compare-data"
+          onClick={() => setShowData(!showData)}
+        >
+          {showData ? 'Hide data' : 'Show data'}
+        </button>
         <span className="cmp-legend" aria-hidden="true">
           <svg width="22" height="8">
             <line x1="0" x2="22" y1="4" y2="4" className="cmp-line cmp-latency" />
@@ -322,9 +412,13 @@ export function CompareView() {
           <svg width="22" height="8">
             <line x1="0" x2="22" y1="4" y2="4" className="cmp-line cmp-latency dashed" />
           </svg>
-          p99 · same y scale across each row
+          p99 · one y scale per row
         </span>
       </div>
+      <div className="sr-only" role="status" aria-live="polite" data-testid="compare-narration">
+        {said}
+      </div>
+      <CompareData lanes={cols} shown={showData} />
       {error ? (
         <p className="cmp-error" role="alert">
           The engine refused the scenario: {error}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesRow } from '../../bridge/engine';
-import { chartGeometry, METRICS, sharedDomain, timeDomain, WINDOW_S } from './smallMultiples';
+import { chartGeometry, logTicks, METRICS, sharedDomain, timeDomain, WINDOW_S } from './smallMultiples';
 
 const row = (tS: number, p: Partial<SeriesRow> = {}): SeriesRow => ({
   tS,
@@ -60,5 +60,10 @@ describe('compare small multiples', () => {
     expect(g.paths.map((p) => p.dashed)).toEqual([false, true]);
     expect(g.paths[0]!.d.startsWith('M10,50')).toBe(true);
     expect(g.rules).toEqual([{ x: 150, label: '+ server' }]);
+  });
+  it('labels log axes by decade, three at most', () => {
+    expect(logTicks([10, 1000])).toEqual([10, 100, 1000]);
+    expect(logTicks([10, 10_000])).toEqual([10, 100, 10_000]);
+    expect(logTicks([0.1, 1e6])).toHaveLength(3);
   });
 });

@@ -116,10 +116,18 @@ export function chartGeometry(
     return { key: l.key, d: gen(visible) ?? '', dashed: l.dashed };
   });
   const ticks = spec.log
-    ? [y[0], y[1]].map((v) => ({ y: sy(v), label: fmt(v) }))
+    ? logTicks(y).map((v) => ({ y: sy(v), label: fmt(v) }))
     : [0, y[1] / 2, y[1]].map((v) => ({ y: sy(v), label: fmt(v) }));
   const rulesOut = rules
     .filter((r) => r.atS >= x[0] && r.atS <= x[1])
     .map((r) => ({ x: sx(r.atS), label: r.label }));
   return { width: size.width, height: size.height, paths, ticks, rules: rulesOut };
+}
+
+/** Decades from bottom to top, thinned to three labels so short charts stay legible. */
+export function logTicks([lo, hi]: [number, number]): number[] {
+  const out: number[] = [];
+  for (let v = lo; v <= hi * 1.0001; v *= 10) out.push(v);
+  if (out.length <= 3) return out;
+  return [out[0]!, out[Math.floor((out.length - 1) / 2)]!, out[out.length - 1]!];
 }

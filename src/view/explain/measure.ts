@@ -25,10 +25,9 @@ export function explainContext(s: Scenario, sum: Summary | null): ExplainContext
   const actions = (sum?.timeline ?? []).filter((a) => SCALE.has(a.action));
   const last = actions[actions.length - 1];
   if (!last) return { servers: up };
-  // Servers just before the last change: the start count moved by every earlier change.
-  let before = s.servers;
-  for (const a of actions.slice(0, -1)) before += a.action === 'add-server' ? 1 : -1;
-  return { servers: up, lastAction: { ...last, serversBefore: Math.max(1, before) } };
+  // The engine reports the live servers just before the change (a crash of an already-crashed
+  // server or a refused action would throw off any count rebuilt here).
+  return { servers: up, lastAction: { ...last, serversBefore: Math.max(1, last.serversBefore) } };
 }
 
 export interface Measured {
