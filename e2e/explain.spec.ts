@@ -34,6 +34,7 @@ test('hovering DB reads shows users ÷ interval and the empty-poll share, next t
   expect(measured).toBeGreaterThan(2000 * 0.85);
   expect(measured).toBeLessThan(2000 * 1.15);
   await expect(tip.getByTestId('explain-expected').first()).toHaveText('2,000 /s');
+  await page.screenshot({ path: 'test-results/screens/explain-1280x720.png' });
   await page.mouse.move(5, 400);
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   expect(errors).toEqual([]);

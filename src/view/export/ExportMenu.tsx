@@ -10,6 +10,7 @@ import { compareCsv, fileStem, seriesCsv, uniqueSeconds } from './csv';
 import { downloadBlob, downloadText } from './download';
 import { renderPng } from './png';
 import { ShareIcon } from '../ui/icons';
+import { STRATEGY_LABEL } from '../../content/compare';
 import './export.css';
 
 export function ExportMenu() {
@@ -33,7 +34,11 @@ export function ExportMenu() {
     if (!root) return;
     setStatus('Rendering…');
     try {
-      downloadBlob(`${stem('view')}.png`, await renderPng(root));
+      const s = store.getState().scenario;
+      const t = compare ? '' : ` · t = ${(store.getState().summary?.simTimeS ?? 0).toFixed(1)} s`;
+      const what = compare ? 'all four strategies' : STRATEGY_LABEL[s.strategy];
+      const caption = `HopScope · ${what} · ${s.users.toLocaleString('en-US')} users · ${s.messagesPerUserPerMin} msg/min · seed ${s.seed}${t}`;
+      downloadBlob(`${stem('view')}.png`, await renderPng(root, caption));
       done('PNG saved');
     } catch (e) {
       setStatus(`PNG failed: ${(e as Error).message}`);

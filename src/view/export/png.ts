@@ -52,22 +52,39 @@ function svgImage(svg: SVGSVGElement, w: number, h: number): Promise<HTMLImageEl
   });
 }
 
-export async function renderPng(root: HTMLElement, scale = window.devicePixelRatio || 1): Promise<Blob> {
+/** Button glyphs and other icons are UI, not the picture. */
+const ICON_MAX_PX = 24;
+const CAPTION_PX = 28;
+
+export async function renderPng(
+  root: HTMLElement,
+  caption = '',
+  scale = window.devicePixelRatio || 1,
+): Promise<Blob> {
   const box = root.getBoundingClientRect();
+  const extra = caption ? CAPTION_PX : 0;
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, Math.round(box.width * scale));
-  canvas.height = Math.max(1, Math.round(box.height * scale));
+  canvas.height = Math.max(1, Math.round((box.height + extra) * scale));
   const ctx = canvas.getContext('2d')!;
   ctx.scale(scale, scale);
-  const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#0d1117';
-  ctx.fillStyle = bg;
-  ctx.fillRect(0, 0, box.width, box.height);
+  const css = getComputedStyle(document.documentElement);
+  ctx.fillStyle = css.getPropertyValue('--bg').trim() || '#0d1117';
+  ctx.fillRect(0, 0, box.width, box.height + extra);
+  if (caption) {
+    // The scenario travels with the picture, so a slide states what it shows.
+    ctx.fillStyle = css.getPropertyValue('--muted').trim() || '#9aa6b2';
+    ctx.font = `13px ${getComputedStyle(root).fontFamily}`;
+    ctx.textBaseline = 'middle';
+    ctx.fillText(caption, 12, box.height + extra / 2, box.width - 24);
+  }
   // Document order is paint order for siblings: canvases laid over SVGs stay on top.
   const layers = root.querySelectorAll<SVGSVGElement | HTMLCanvasElement>('svg, canvas');
   for (const el of layers) {
     if (el instanceof SVGSVGElement && el.ownerSVGElement) continue; // nested: drawn with its parent
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) continue;
+    if (el instanceof SVGSVGElement && r.width <= ICON_MAX_PX && r.height <= ICON_MAX_PX) continue;
     const x = r.left - box.left;
     const y = r.top - box.top;
     try {
