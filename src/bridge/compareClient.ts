@@ -8,6 +8,8 @@ import type { CompareFrame, FromCompare, ToCompare } from './compareProtocol';
 export interface CompareActed {
   kind: ActionKind;
   atS: number;
+  /** The server acted on (the new one for add-server), from the first lane that did it. */
+  server: number | null;
   ok: boolean;
 }
 
@@ -63,9 +65,10 @@ export class CompareClient {
   private receive(msg: FromCompare): void {
     if (msg.runId !== this.runId) return;
     if (msg.type === 'error') this.onError?.(msg.message);
-    else if (msg.type === 'acted')
-      this.onActed?.({ kind: msg.kind, atS: msg.atS, ok: msg.reports.some(Boolean) });
-    else {
+    else if (msg.type === 'acted') {
+      const first = msg.reports.find((r) => r !== null) ?? null;
+      this.onActed?.({ kind: msg.kind, atS: msg.atS, server: first?.server ?? null, ok: first !== null });
+    } else {
       const prev = this.latest;
       if (prev)
         msg.lanes.forEach((l, i) => {

@@ -6,6 +6,8 @@ import { getViewFlags } from './compare/mode';
 import { compareKeys } from './compare/snapshot';
 import { STRATEGY_ORDER } from './strategies';
 
+const COMPARE_KEYS = new Set([' ', '+', '=', '-', '_', '1', '2', '3', '4']);
+
 export function useKeyboard(store: AppStore, controller: Controller): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -19,8 +21,9 @@ export function useKeyboard(store: AppStore, controller: Controller): void {
       if (tag === 'INPUT' && type !== 'range' && type !== 'radio' && type !== 'checkbox') return;
       const nav = e.key.startsWith('Arrow') || ['Home', 'End', 'PageUp', 'PageDown'].includes(e.key);
       if ((type === 'range' || type === 'radio') && (nav || e.key === ' ')) return;
-      // Compare mode drives its own four runs: Space and + go there, not to the paused single run.
-      if (getViewFlags().mode === 'compare' && (e.key === ' ' || e.key === '+' || e.key === '=')) {
+      // Compare mode drives its own four runs: Space and + go there, not to the paused single run;
+      // − and the strategy digits mean nothing there (a digit would restart all four runs).
+      if (getViewFlags().mode === 'compare' && COMPARE_KEYS.has(e.key)) {
         if (e.key === ' ' && (tag === 'BUTTON' || t?.getAttribute('role') === 'button')) return;
         if (compareKeys.current?.(e.key)) e.preventDefault();
         return;

@@ -226,11 +226,16 @@ export function CompareView() {
     const client = new CompareClient();
     clientRef.current = client;
     client.onError = (m) => setError(m);
+    // Recorded in the scenario's timeline at the worker's simulated time, so the URL replays it.
     client.onActed = (a) => {
       if (!a.ok) return;
-      const st = store.getState();
-      const entry = a.kind === 'add-server' ? { atS: a.atS, action: a.kind } : null;
-      if (entry) st.recordAction(entry);
+      store
+        .getState()
+        .recordAction(
+          a.kind === 'add-server' || a.server === null
+            ? { atS: a.atS, action: a.kind }
+            : { atS: a.atS, action: a.kind, server: a.server },
+        );
     };
     const st = store.getState();
     const wasPlaying = st.playing;
@@ -323,7 +328,6 @@ export function CompareView() {
     // The same server id in every lane, so the four architectures lose the same machine.
     const id = up[up.length - 1]!.id;
     client.act('crash-server', id);
-    store.getState().recordAction({ atS: nowS, action: 'crash-server', server: id });
   };
   const togglePlay = () => {
     const next = !playingRef.current;
