@@ -3,9 +3,10 @@
  * Seeking restores the newest copy at or before the target and re-runs forward (the engine is
  * deterministic, so the re-run reproduces what happened), which is why no event is ever stored.
  *
- * Thinning: when the store is full, the checkpoint whose removal leaves the smallest gap goes. The
- * first (t = 0) and the newest always stay, so recent time is dense and the distant past sparse —
- * seeking far back costs a longer re-run, seeking a little back stays cheap.
+ * Thinning: when the store is full, the checkpoint whose removal leaves the smallest gap *for its
+ * age* goes (gap ÷ time before the newest), so spacing grows roughly geometrically into the past.
+ * The first (t = 0) and the newest always stay: a little step back stays cheap, a far seek costs a
+ * longer re-run.
  */
 export interface Checkpoint<T> {
   atUs: number;
@@ -64,12 +65,13 @@ export class CheckpointStore<T> {
   private thin(): void {
     const it = this.items;
     // Candidates: all but the first and the newest. Removing i merges the gaps on either side.
+    const newest = it[it.length - 1]!.atUs;
     let drop = -1;
-    let bestGap = Infinity;
+    let best = Infinity;
     for (let i = 1; i < it.length - 1; i++) {
-      const gap = it[i + 1]!.atUs - it[i - 1]!.atUs;
-      if (gap < bestGap) {
-        bestGap = gap;
+      const cost = (it[i + 1]!.atUs - it[i - 1]!.atUs) / Math.max(1, newest - it[i]!.atUs);
+      if (cost < best) {
+        best = cost;
         drop = i;
       }
     }
