@@ -102,5 +102,10 @@ test('?embed=1 shows just the simulation and its controls', async ({ page }) => 
   await page.getByRole('radio', { name: 'Polling' }).check();
   await expect(page).toHaveURL(/strategy=polling/);
   await expect(page).toHaveURL(/embed=1/);
+  // Compare mode embeds too: the four lanes take the whole frame.
+  await page.goto('./?embed=1&mode=compare&users=2000');
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.locator('.rail.left')).toBeHidden();
+  expect((await page.locator('.compare-view').boundingBox())!.width).toBeGreaterThan(1200);
   expect(errors).toEqual([]);
 });
