@@ -4,7 +4,7 @@
  * never a stored event log. Dragging pauses; Play or an action from the past forks a new future.
  */
 import { useEffect, useRef, useState } from 'react';
-import { selSimTimeS, selSpeed } from '../../store/selectors';
+import { selSimTimeS, selSpeed, selTimeline } from '../../store/selectors';
 import type { AppState } from '../../store/store';
 import { useApp, useServices } from '../context';
 import './rewind.css';
@@ -52,6 +52,9 @@ export function TimelineScrubber() {
   const t = useApp(selSimTimeS);
   const head = useApp(selHeadS);
   const acts = useApp(selTimelineActs);
+  // Ticks come from the scenario's timeline: it also holds actions still ahead (scripted, or in
+  // the future a rewind left behind), drawn faded until the clock reaches them.
+  const planned = useApp(selTimeline);
   const [drag, setDrag] = useState<number | null>(null);
   const pending = useRef<number | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -124,10 +127,10 @@ export function TimelineScrubber() {
           }}
         />
         <div className="scrubber-ticks" aria-hidden="true">
-          {(acts ?? []).map((a, i) => (
+          {planned.map((a, i) => (
             <span
               key={`${a.atS}-${i}`}
-              className={`tick ${a.action}`}
+              className={`tick ${a.action}${a.atS > value + 1e-6 ? ' ahead' : ''}`}
               style={{ left: `${Math.min(100, (a.atS / max) * 100)}%` }}
               title={`${ACTION_LABEL[a.action] ?? a.action} at ${a.atS.toFixed(1)} s`}
             />
