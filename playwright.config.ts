@@ -8,7 +8,8 @@ if (!executablePath) {
   process.exit(1);
 }
 
-const PORT = 4317;
+// Override when several suites run side by side (each also wants its own build folder).
+const PORT = Number(process.env.E2E_PORT ?? 4317);
 
 export default defineConfig({
   testDir: 'e2e',
