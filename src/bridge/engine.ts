@@ -14,4 +14,5 @@ export {
 } from '../engine/scenario';
 export type { ActionKind, Scenario, ScenarioInput, Strategy, TimelineEntry } from '../engine/scenario';
 export { MsgKind, NodeId, TRACE_STRIDE } from '../engine/types';
+export { SERIES_FIELDS as SERIES_METRICS } from '../engine/metrics/series';
 export type * from '../engine/types';

@@ -2,27 +2,11 @@
  * CSV and JSON for downloads: the engine's per-second series (one row per simulated second, the
  * SeriesRow fields in the engine's order) and compare mode's table. Pure, so it is unit-tested.
  */
-import type { SeriesRow, Strategy } from '../../bridge/engine';
+import { SERIES_METRICS, type SeriesRow, type Strategy } from '../../bridge/engine';
 import type { CompareRow } from '../../content/compare';
 
-/** The SeriesRow fields, in the order the engine documents them. */
-export const SERIES_FIELDS: readonly (keyof SeriesRow)[] = [
-  'tS',
-  'dbReads',
-  'dbWrites',
-  'polls',
-  'deliveries',
-  'reconnects',
-  'latencyP50Ms',
-  'latencyP99Ms',
-  'emptyPolls',
-  'dbRejected',
-  'redirects',
-  'lostDeliveries',
-  'duplicateDeliveries',
-  'brokerMessages',
-  'connections',
-];
+/** The SeriesRow fields, in the engine's column order (time first). */
+export const SERIES_FIELDS: readonly (keyof SeriesRow)[] = ['tS', ...SERIES_METRICS];
 
 /** RFC 4180 quoting: only fields holding a comma, quote or line break are quoted. */
 export function csvCell(v: unknown): string {
