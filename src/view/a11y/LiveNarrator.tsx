@@ -15,22 +15,29 @@ export function LiveNarrator() {
   const [text, setText] = useState('');
   useEffect(() => {
     let state = initialNarration();
-    let queue: string[] = [];
+    // Events (actions, saturation) outrank the periodic digest: at high speed digests arrive faster
+    // than speech, and only the latest one is still news.
+    let events: string[] = [];
+    let latestDigest: string | null = null;
     let lastSpoke = -Infinity;
     const unsub = store.subscribe((st, prev) => {
       if (st.summary === prev.summary || !st.summary) return;
       const r = narrate(state, st.summary, st.scenario);
       state = r.next;
-      queue.push(...r.say);
-      // Keep only what is still news: events pile up faster than speech at high speeds.
-      if (queue.length > 3) queue = queue.slice(-3);
+      if (r.digest) latestDigest = r.say[0] ?? null;
+      else if (r.say.length) events = [...events, ...r.say].slice(-3);
     });
     const timer = setInterval(() => {
       const now = performance.now();
-      if (!queue.length || now - lastSpoke < MIN_GAP_MS) return;
+      if (now - lastSpoke < MIN_GAP_MS) return;
+      if (events.length) {
+        setText(events.join(' '));
+        events = [];
+      } else if (latestDigest) {
+        setText(latestDigest);
+        latestDigest = null;
+      } else return;
       lastSpoke = now;
-      setText(queue.join(' '));
-      queue = [];
     }, 500);
     return () => {
       unsub();

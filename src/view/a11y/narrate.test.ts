@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, type ActionReport, type Scenario } from '../../bridge/engine';
 import type { Summary } from '../../store/summary';
-import { describeAction, digest, initialNarration, narrate } from './narrate';
+import { describeAction, digest, initialNarration, narrate, settleS } from './narrate';
 
 const scen = (p: Partial<Scenario> = {}): Scenario => ({ ...structuredClone(DEFAULT_SCENARIO), ...p });
 const summary = (p: Partial<Summary> = {}): Summary => ({
@@ -75,20 +75,20 @@ describe('live narration', () => {
     st = r.next;
     r = narrate(
       st,
-      summary({ simTimeS: 5, dbUtilization: 1, dbRejectedPerS: 8000, timeline: [action({})] }),
+      summary({ simTimeS: 5, dbUtilization: 1, dbRejectedPerS: 8000, timeline: [action({ atS: 5 })] }),
       s,
     );
     expect(r.say).toEqual(['Server 4 added; polls now spread over one more server, nobody reconnects.']);
     st = r.next;
     r = narrate(
       st,
-      summary({ simTimeS: 16, dbUtilization: 1, dbRejectedPerS: 8000, timeline: [action({})] }),
+      summary({ simTimeS: 16, dbUtilization: 1, dbRejectedPerS: 8000, timeline: [action({ atS: 5 })] }),
       s,
     );
     expect(r.say).toHaveLength(1);
     expect(r.say[0]).toMatch(/^At 0:16: /);
     // A new run starts the story again.
-    r = narrate(r.next, summary({ runId: 2, simTimeS: 1, timeline: [action({})] }), s);
+    r = narrate(r.next, summary({ runId: 2, simTimeS: 1, timeline: [action({ atS: 1 })] }), s);
     expect(r.say).toHaveLength(1);
     expect(r.say[0]).toContain('Server 4 added');
   });
@@ -98,5 +98,24 @@ describe('live narration', () => {
       scen({ strategy: 'polling' }),
     );
     expect(d).toBe('At 1:15: latency p50 2.5 s, p99 4.9 s; 2,000 DB reads/s; 0 reconnects; 0 lost.');
+  });
+});
+
+describe('live narration timing', () => {
+  it('announces a hashing scale-out only once the engine knows who moves', () => {
+    const s = scen({ strategy: 'consistent-hashing', users: 10_000 });
+    const add = action({ atS: 3, usersMoved: 0 });
+    let r = narrate(initialNarration(), summary({ simTimeS: 3.02, timeline: [add] }), s);
+    expect(r.say).toEqual([]);
+    r = narrate(r.next, summary({ simTimeS: 4, timeline: [{ ...add, usersMoved: 2_100 }] }), s);
+    expect(r.say).toEqual(['Server 4 added; 21 % of users (2,100) are moving to a new owner.']);
+    expect(r.digest).toBe(false);
+  });
+
+  it('waits for the detection timeout before announcing a crash under hashing', () => {
+    const s = scen({ strategy: 'modulo-hashing', users: 10_000 });
+    const crash = action({ atS: 5, action: 'crash-server', server: 1 });
+    expect(settleS(crash, s)).toBeGreaterThan(s.failureDetectionS);
+    expect(settleS(crash, scen({ strategy: 'pubsub' }))).toBe(0);
   });
 });

@@ -75,23 +75,40 @@ export function digest(sum: Summary, s: Scenario): string {
  * What to say now, if anything: actions and DB saturation as they happen, otherwise a digest every
  * `everyS` simulated seconds.
  */
+/**
+ * Simulated seconds after an action before the engine knows whom it moved: with hashing, members
+ * learn of a change after the coordination delay, and of a crash only after the detection timeout.
+ */
+export function settleS(a: ActionReport, s: Scenario): number {
+  const hashing = s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing';
+  if (!hashing || a.action === 'crash-broker' || a.action === 'recover-broker') return 0;
+  const coordS = s.coordPropagationMs / 1000 + 0.5;
+  return a.action === 'crash-server' ? s.failureDetectionS + coordS : coordS;
+}
+
 export function narrate(
   prev: NarrationState,
   sum: Summary,
   s: Scenario,
   everyS = 10,
-): { say: string[]; next: NarrationState } {
+): { say: string[]; digest: boolean; next: NarrationState } {
   const st = prev.runId === sum.runId ? { ...prev } : initialNarration(sum.runId);
   const say: string[] = [];
-  for (const a of sum.timeline.slice(st.announced)) say.push(describeAction(a, s));
-  st.announced = sum.timeline.length;
+  // Announce in order, each once its effect is known (so the share that moves is the real one).
+  while (st.announced < sum.timeline.length) {
+    const a = sum.timeline[st.announced]!;
+    if (sum.simTimeS < a.atS + settleS(a, s)) break;
+    say.push(describeAction(a, s));
+    st.announced++;
+  }
   const sat = sum.dbUtilization >= 0.95 && (sum.dbRejectedPerS ?? 0) > 0;
   if (sat && !st.saturated) say.push(`DB saturated: ${int(sum.dbRejectedPerS ?? 0)} rejected/s.`);
   if (!sat && st.saturated) say.push('DB load is back under capacity.');
   st.saturated = sat;
   if (say.length === 0 && sum.simTimeS - st.lastDigestS >= everyS) {
-    say.push(digest(sum, s));
     st.lastDigestS = sum.simTimeS;
-  } else if (say.length) st.lastDigestS = sum.simTimeS;
-  return { say, next: st };
+    return { say: [digest(sum, s)], digest: true, next: st };
+  }
+  if (say.length) st.lastDigestS = sum.simTimeS;
+  return { say, digest: false, next: st };
 }
