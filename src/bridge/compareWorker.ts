@@ -3,6 +3,7 @@
 import { createSimulation } from '../engine';
 import { CompareHost } from './compareHost';
 import type { ToCompare } from './compareProtocol';
+import { serveWorker } from './serveWorker';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -13,21 +14,5 @@ const host = new CompareHost({
   post: (msg) => self.postMessage(msg),
 });
 
-let timer: ReturnType<typeof setTimeout> | null = null;
-
-function loop(): void {
-  timer = null;
-  host.tick();
-  schedule();
-}
-
-function schedule(): void {
-  if (timer !== null || !host.busy) return;
-  // Playing: tick again soon; each tick spends a bounded slice so messages get through.
-  timer = setTimeout(loop, 4);
-}
-
-self.onmessage = (e: MessageEvent<ToCompare>) => {
-  host.handle(e.data);
-  schedule();
-};
+// Playing: tick again soon.
+serveWorker<ToCompare>(host, 4);
