@@ -752,9 +752,14 @@ export class Simulation implements EventHandler {
   /** A live server to draw a traced write through, chosen without touching any random stream. */
   private pickAnyServer(u: number): number {
     if (this.strategy !== 'polling' && this.conn[u] !== NONE) return this.conn[u]!;
-    const up: number[] = [];
-    for (let i = 0; i < this.pool.count; i++) if (this.pool.state[i] === 'up') up.push(i);
-    return up.length > 0 ? up[u % up.length]! : 0;
+    // The (u mod n)-th server that is up, found without allocating (this runs per traced send).
+    const state = this.pool.state;
+    let n = 0;
+    for (let i = 0; i < this.pool.count; i++) if (state[i] === 'up') n++;
+    if (n === 0) return 0;
+    let k = u % n;
+    for (let i = 0; i < this.pool.count; i++) if (state[i] === 'up' && k-- === 0) return i;
+    return 0;
   }
 
   /** Client u starts a connection through the load balancer. */
