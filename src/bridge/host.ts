@@ -32,7 +32,7 @@ export interface HostSim extends PacedSim {
   /** A deep copy that runs on exactly as this one would (rewind); without it there is no rewind. */
   checkpoint?(): HostSim;
   /** Events run so far: replays an action after exactly as many events as it originally followed. */
-  readonly kernel?: { readonly events: number };
+  readonly events?: number;
 }
 
 /** An action taken live on the current branch of the run, kept so a re-run can repeat it. */
@@ -223,9 +223,9 @@ export class SimHost {
     for (;;) {
       const next = this.actions[this.applied];
       if (next && next.atUs <= target) {
-        const ev = sim.kernel;
-        if (ev && ev.events < next.events) {
-          sim.runUntil(next.atUs + 1, Math.min(chunk, next.events - ev.events));
+        const ran = sim.events;
+        if (ran !== undefined && ran < next.events) {
+          sim.runUntil(next.atUs + 1, Math.min(chunk, next.events - ran));
         } else {
           if (sim.nowUs < next.atUs) sim.runUntil(next.atUs, chunk);
           if (sim.nowUs >= next.atUs) {
@@ -301,7 +301,7 @@ export class SimHost {
     }
     this.forkIfInPast();
     try {
-      const events = sim.kernel?.events ?? 0;
+      const events = sim.events ?? 0;
       const report = sim.act(kind, server);
       this.actions.push(
         server === undefined ? { atUs: sim.nowUs, events, kind } : { atUs: sim.nowUs, events, kind, server },

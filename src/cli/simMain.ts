@@ -4,7 +4,7 @@
  * `err` naming the field and nothing on `out`, so scripts can pipe the output straight into `jq`.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SCENARIO, ScenarioError } from '../engine';
+import { ActionRefusedError, DEFAULT_SCENARIO, ScenarioError } from '../engine';
 import { buildScenario, CliError, oneLine, parseSimArgs, simUsage } from './args';
 import { runHeadless } from './headless';
 
@@ -41,8 +41,9 @@ export function main(
     out.write(`${JSON.stringify(result, null, args.pretty ? 2 : undefined)}\n`);
     return 0;
   } catch (e) {
-    // The engine may still refuse a scenario the schema let through (a semantic check).
-    if (e instanceof CliError || e instanceof ScenarioError) {
+    // The engine may still refuse a scenario the schema let through (a semantic check, or an
+    // action on a server that is already down or gone).
+    if (e instanceof CliError || e instanceof ScenarioError || e instanceof ActionRefusedError) {
       err.write(`${PROG}: ${oneLine(e.message)}\n`);
       return EXIT_USAGE;
     }

@@ -2,7 +2,7 @@
 export * from './scenario';
 export * from './types';
 export { Simulation, createSimulation } from './simulation';
-export { Kernel, type EventHandler } from './core/kernel';
+export { settleTimeS, type SettledReport, type SettledViolation } from './settled';
 export { Rng } from './core/rng';
 export { HashRing } from './model/hashRing';
 export { hashInt, hashPair } from './core/hash';

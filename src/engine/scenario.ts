@@ -117,6 +117,66 @@ export class ScenarioError extends Error {
 }
 
 /**
+ * An action the world cannot take now: acting on a server that is already down or gone, removing
+ * the last server up, adding past {@link LIMITS.maxServers}. The message is one short line naming
+ * the server ("S3 is already down"); nothing in the world changed.
+ */
+export class ActionRefusedError extends Error {
+  constructor(
+    readonly action: ActionKind,
+    /** The server named (or that would have been chosen), or -1. */
+    readonly server: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ActionRefusedError';
+  }
+}
+
+/** An endpoint server's lifecycle state, as the membership rules see it. */
+export type ServerLifecycle = 'up' | 'draining' | 'crashed' | 'removed';
+
+/**
+ * The server a server action applies to: the one named, or else the last one up. -1 when none.
+ * Shared by the engine and the timeline check so both choose alike.
+ */
+export function actionTarget(states: readonly ServerLifecycle[], server: number | undefined): number {
+  if (server !== undefined) return server;
+  for (let i = states.length - 1; i >= 0; i--) if (states[i] === 'up') return i;
+  return -1;
+}
+
+/**
+ * Why a server action cannot be taken in a world whose servers are in `states` (indexed by id),
+ * or null when it can. Broker actions are never refused (they pick a shard in the right state, or
+ * do nothing).
+ */
+export function refusalOf(
+  kind: ActionKind,
+  server: number | undefined,
+  states: readonly ServerLifecycle[],
+): string | null {
+  if (kind === 'crash-broker' || kind === 'recover-broker') return null;
+  if (kind === 'add-server')
+    return states.length >= LIMITS.maxServers
+      ? `cannot add a server: ${LIMITS.maxServers} is the most`
+      : null;
+  const target = actionTarget(states, server);
+  if (target < 0) return 'no server is up';
+  const st = states[target];
+  if (st === undefined) return `S${target} does not exist`;
+  if (st === 'crashed') return `S${target} is already down`;
+  if (st === 'removed') return `S${target} is already gone`;
+  if (kind === 'remove-server') {
+    if (st === 'draining') return `S${target} is already being removed`;
+    let up = 0;
+    for (const x of states) if (x === 'up') up++;
+    if (up <= 1) return `cannot remove S${target}: it is the last server up`;
+  }
+  return null;
+}
+
+/**
  * Validates and fills in defaults. Throws {@link ScenarioError} naming the first bad field with
  * a one-line message.
  */
@@ -140,20 +200,29 @@ export function normalizeScenario(input: unknown): Scenario {
   if (s.roomSize > s.users)
     throw new ScenarioError('roomSize', `roomSize: ${s.roomSize} is larger than users (${s.users})`);
   s.timeline = [...s.timeline].sort((x, y) => x.atS - y.atS);
-  // A named server or broker shard must exist when the action runs (ids are given out in order).
-  let servers = s.servers;
+  // A named server or broker shard must exist when the action runs (ids are given out in order),
+  // and a server action must be one the world can take then (the engine refuses the rest alike).
+  const states: ServerLifecycle[] = Array.from({ length: s.servers }, () => 'up');
+  const hashing = s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing';
   for (const [i, e] of s.timeline.entries()) {
-    if (e.action === 'add-server') servers++;
-    if (e.server === undefined || e.action === 'add-server') continue;
     const broker = e.action === 'crash-broker' || e.action === 'recover-broker';
-    const limit = broker ? s.brokerShards : servers;
-    if (e.server >= limit) {
+    const limit = broker ? s.brokerShards : states.length;
+    if (e.server !== undefined && e.action !== 'add-server' && e.server >= limit) {
       const what = broker ? 'broker shard' : 'server';
       throw new ScenarioError(
         `timeline.${i}.server`,
         `timeline.${i}.server: ${what} ${e.server} does not exist at ${e.atS} s (${what}s are 0–${limit - 1})`,
       );
     }
+    const why = refusalOf(e.action, e.server, states);
+    if (why !== null) {
+      const field = e.server !== undefined ? `timeline.${i}.server` : `timeline.${i}.action`;
+      throw new ScenarioError(field, `${field}: ${why} at ${e.atS} s (${e.action})`);
+    }
+    const target = actionTarget(states, e.server);
+    if (e.action === 'add-server') states.push('up');
+    else if (e.action === 'remove-server') states[target] = hashing ? 'draining' : 'removed';
+    else if (e.action === 'crash-server') states[target] = 'crashed';
   }
   return s;
 }

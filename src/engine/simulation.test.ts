@@ -3,6 +3,7 @@ import { SimHarness } from './testing/harness';
 import { createSimulation } from './simulation';
 import { ACTIONS, STRATEGIES, type ScenarioInput, type TimelineEntry } from './scenario';
 import { Rng } from './core/rng';
+import { acceptedTimeline } from './testing/timelines';
 
 const strip = (r: ReturnType<ReturnType<typeof createSimulation>['result']>) => ({
   ...r,
@@ -68,15 +69,17 @@ describe('conservation: expected = delivered + lost + pending', () => {
     for (let seed = 1; seed <= 24; seed++) {
       const rng = new Rng(seed, 'timeline-fuzz');
       const strategy = STRATEGIES[seed % STRATEGIES.length]!;
-      const timeline: TimelineEntry[] = [];
+      const raw: TimelineEntry[] = [];
       for (let i = 0; i < 1 + rng.int(5); i++) {
-        timeline.push({ atS: 1 + rng.int(14), action: ACTIONS[rng.int(ACTIONS.length)]! });
+        raw.push({ atS: 1 + rng.int(14), action: ACTIONS[rng.int(ACTIONS.length)]! });
       }
+      const servers = 2 + rng.int(4);
+      const timeline = acceptedTimeline(strategy, servers, raw);
       const scenario: ScenarioInput = {
         strategy,
         seed,
         users: 1_000 + rng.int(4_000),
-        servers: 2 + rng.int(4),
+        servers,
         roomSize: 2 + rng.int(6),
         messagesPerUserPerMin: 1 + rng.int(20),
         topic: rng.next() < 0.5 ? 'user' : 'room',
@@ -218,5 +221,18 @@ describe('action reports', () => {
     const sim = createSimulation({ strategy: 'pubsub', users: 100_000, tracedUsers: 3000 });
     const traceStride = Math.ceil(100_000 / 3000);
     for (const u of sim.sampleView().users) expect(u % traceStride).toBe(0);
+  });
+});
+
+describe('public face', () => {
+  it('exposes neither the kernel nor its event handler', async () => {
+    const engine = await import('./index');
+    expect(engine).not.toHaveProperty('Kernel');
+    const sim = engine.createSimulation({ users: 100 });
+    expect('kernel' in sim).toBe(false);
+    expect('handle' in sim).toBe(false);
+    expect(typeof (sim as unknown as Record<string, unknown>).handle).toBe('undefined');
+    sim.runUntil(2e6);
+    expect(sim.events).toBeGreaterThan(0);
   });
 });

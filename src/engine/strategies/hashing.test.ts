@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SimHarness, expectNear } from './testing/harness';
-import { HashRing } from './model/hashRing';
-import { hashInt } from './core/hash';
+import { SimHarness, expectNear } from '../testing/harness';
+import { HashRing } from '../model/hashRing';
+import { hashInt } from '../core/hash';
 
 const base = { users: 20_000, servers: 4, messagesPerUserPerMin: 6, durationS: 40 };
 

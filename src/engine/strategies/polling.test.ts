@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimHarness, erlangC, expectNear } from './testing/harness';
+import { SimHarness, erlangC, expectNear } from '../testing/harness';
 
 describe('polling', () => {
   it('reads the DB users/interval times per second', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimHarness, expectNear } from './testing/harness';
+import { SimHarness, expectNear } from '../testing/harness';
 
 const base = {
   strategy: 'pubsub' as const,

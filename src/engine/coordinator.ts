@@ -1,0 +1,433 @@
+import { NONE } from './model/servers';
+import {
+  E_DETECT_CRASH,
+  E_DRAIN_TICK,
+  E_FINALIZE,
+  E_VIEW_CHANGE,
+  V_FINALIZED,
+  V_MEMBERSHIP,
+  V_MIGRATE_START,
+} from './events';
+import type { Connections } from './mechanisms/connections';
+import type { Delivery } from './mechanisms/delivery';
+import { ActionRefusedError, actionTarget, refusalOf, type ActionKind } from './scenario';
+import type { HashingStrategy, Placement } from './strategies/hashing';
+import type { PubSubStrategy } from './strategies/pubsub';
+import type { Strategy } from './strategies/strategy';
+import { MsgKind, NodeId, type ActionReport, type MigrationInfo } from './types';
+import type { World } from './world';
+
+const DRAIN_TICK_US = 10_000;
+
+/** One membership change waiting its turn: a server joins, leaves, or is dropped after a crash. */
+interface Change {
+  kind: 'add' | 'remove' | 'drop';
+  server: number;
+  report: ActionReport;
+}
+
+/** The change being carried out (at most one: changes are serialized by epoch). */
+interface InFlight {
+  epoch: number;
+  /** `switch`: every member applies the target at once. `migration`: the ring procedure. */
+  procedure: 'switch' | 'migration';
+  phase: MigrationInfo['phase'];
+  target: Placement;
+  change: Change;
+  movers: Int32Array;
+  drained: number;
+  startUs: number;
+  oldServers: number[];
+}
+
+/**
+ * The coordination service: owns membership. Every server action goes through it. Changes of
+ * membership (hashing) form an epoch-ordered queue: one is carried out at a time and the next
+ * waits for it, except that a crashed server's removal is folded into a running ring migration at
+ * once (its users must not wait a whole drain window). So any sequence of actions, at the same
+ * instant or overlapping, ends settled: every up server a member, every connected user on its
+ * owner, nobody draining forever.
+ */
+export class Coordinator {
+  /** The membership every member has applied (hashing). */
+  placement: Placement = { members: [], ring: null };
+  /** Bumps whenever the routing view changes. */
+  ringVersion = 0;
+  private epoch = 0;
+  private inflight: InFlight | null = null;
+  private readonly queue: Change[] = [];
+  /** Users whose connection vanished with each crashed server, until the crash is detected. */
+  private readonly crashVictims = new Map<number, Int32Array>();
+  /** Reports of crashes not yet detected, by server. */
+  private readonly crashReports = new Map<number, ActionReport>();
+  /** Per sampled user: 1 when its owner changed at the last change (drawn on the page). */
+  readonly sampleMoved: Uint8Array;
+
+  constructor(
+    private readonly w: World,
+    private readonly strategy: Strategy,
+    private readonly hashing: HashingStrategy | null,
+    private readonly pubsub: PubSubStrategy | null,
+    private readonly connections: Connections,
+    private readonly delivery: Delivery | null,
+    private readonly sampleUsers: Uint32Array,
+  ) {
+    this.sampleMoved = new Uint8Array(sampleUsers.length);
+  }
+
+  /** Starts the servers of t = 0 and the routing view they share. */
+  start(servers: number): void {
+    const w = this.w;
+    for (let i = 0; i < servers; i++) w.pool.add();
+    const h = this.hashing;
+    if (h !== null) {
+      this.placement = h.placementOf(w.pool.members());
+      h.ownersInto(h.owner, this.placement);
+      this.ringVersion++;
+    }
+  }
+
+  // ───────────────────────────── actions ─────────────────────────────
+
+  /**
+   * Takes an action now. Throws {@link ActionRefusedError} (and changes nothing) when the server
+   * is already down or gone, or the action would leave no server up.
+   */
+  act(kind: ActionKind, server?: number): ActionReport {
+    const w = this.w;
+    const pool = w.pool;
+    const why = refusalOf(kind, server, pool.state);
+    if (why !== null) throw new ActionRefusedError(kind, actionTarget(pool.state, server), why);
+    const before = pool.up().length;
+    const report: ActionReport = {
+      atS: w.kernel.now / 1e6,
+      action: kind,
+      server: server ?? -1,
+      usersMoved: 0,
+      reconnects: 0,
+      serversBefore: before,
+      serversAfter: before,
+    };
+    w.reports.push(report);
+    w.reconnectsAtAction.push(w.t.reconnects);
+    switch (kind) {
+      case 'crash-broker':
+      case 'recover-broker':
+        this.pubsub?.brokerAction(kind, server, report);
+        break;
+      case 'add-server':
+        this.addServer(report);
+        break;
+      case 'remove-server':
+        this.removeServer(actionTarget(pool.state, server), report);
+        break;
+      case 'crash-server':
+        this.crashServer(actionTarget(pool.state, server), report);
+        break;
+    }
+    report.serversAfter = pool.up().length;
+    return report;
+  }
+
+  private addServer(report: ActionReport): void {
+    const id = this.w.pool.add();
+    report.server = id;
+    this.traceCoord(id);
+    if (this.hashing !== null) this.enqueue({ kind: 'add', server: id, report });
+  }
+
+  private removeServer(victim: number, report: ActionReport): void {
+    const w = this.w;
+    report.server = victim;
+    this.traceCoord(victim);
+    if (this.hashing !== null) {
+      // It stops accepting now and leaves once the membership without it is applied.
+      w.pool.state[victim] = 'draining';
+      this.enqueue({ kind: 'remove', server: victim, report });
+      return;
+    }
+    // Polling and pub/sub: the LB stops placing users there; its users reconnect elsewhere.
+    w.pool.state[victim] = 'removed';
+    if (!w.push) return;
+    let moved = 0;
+    for (let u = 0; u < w.users; u++) {
+      if (w.conn[u] === victim) {
+        this.connections.disconnect(u);
+        moved++;
+      }
+    }
+    report.usersMoved = moved;
+  }
+
+  /** Abrupt: connections vanish now; clients, LB and coordinator notice after the detection timeout. */
+  private crashServer(victim: number, report: ActionReport): void {
+    const w = this.w;
+    report.server = victim;
+    w.pool.state[victim] = 'crashed';
+    const victims = w.push ? this.connections.dropAll(victim) : new Int32Array(0);
+    if (this.pubsub !== null) report.usersMoved = victims.length;
+    this.crashVictims.set(victim, victims);
+    this.crashReports.set(victim, report);
+    w.kernel.schedule(w.scenario.failureDetectionS * 1e6, E_DETECT_CRASH, victim);
+  }
+
+  onDetectCrash(victim: number): void {
+    const w = this.w;
+    w.pool.lbKnowsDead[victim] = true;
+    const victims = this.crashVictims.get(victim) ?? new Int32Array(0);
+    this.crashVictims.delete(victim);
+    const report = this.crashReports.get(victim);
+    this.crashReports.delete(victim);
+    // Clients whose connection died notice now (heartbeat timeout) and reconnect after a backoff.
+    for (const u of victims) {
+      if (w.conn[u] !== NONE) continue;
+      w.t.reconnects++;
+      this.connections.scheduleRetry(u);
+    }
+    this.strategy.onCrashDetected(victim);
+    if (this.hashing !== null && report !== undefined) this.enqueue({ kind: 'drop', server: victim, report });
+  }
+
+  // ───────────────────────────── the membership queue ─────────────────────────────
+
+  private enqueue(c: Change): void {
+    const f = this.inflight;
+    if (c.kind === 'drop' && f !== null && f.procedure === 'migration') return this.foldDrop(f, c);
+    this.queue.push(c);
+    this.pump();
+  }
+
+  /** Starts queued changes while none is in flight (a change with nothing to do ends at once). */
+  private pump(): void {
+    while (this.inflight === null && this.queue.length > 0) this.begin(this.queue.shift()!);
+  }
+
+  private begin(c: Change): void {
+    const w = this.w;
+    const h = this.hashing!;
+    const cur = this.placement;
+    let target: Placement;
+    if (c.kind === 'add')
+      // A server that crashed before its turn never joins (its drop finds it absent).
+      target = w.pool.state[c.server] === 'up' ? h.withAdded(cur, c.server) : cur;
+    else target = h.withRemoved(cur, c.server);
+    if (target === cur || sameMembers(target.members, cur.members)) {
+      this.retire(c);
+      return;
+    }
+    const epoch = ++this.epoch;
+    const delayUs = w.scenario.coordPropagationMs * 1000;
+    const migration = h.migrates && c.kind !== 'drop';
+    this.inflight = {
+      epoch,
+      procedure: migration ? 'migration' : 'switch',
+      phase: 'announced',
+      target,
+      change: c,
+      movers: new Int32Array(0),
+      drained: 0,
+      startUs: w.kernel.now,
+      oldServers: [...cur.members],
+    };
+    // A dead server has nothing to drain: members drop it as soon as they learn.
+    w.kernel.schedule(delayUs, E_VIEW_CHANGE, migration ? V_MIGRATE_START : V_MEMBERSHIP, epoch);
+  }
+
+  /** A change is over: a removed server is gone. */
+  private retire(c: Change): void {
+    if (c.kind === 'remove' && this.w.pool.state[c.server] === 'draining')
+      this.w.pool.state[c.server] = 'removed';
+  }
+
+  onViewChange(kind: number, epoch: number): void {
+    const f = this.inflight;
+    if (f === null || f.epoch !== epoch) return;
+    if (kind === V_MEMBERSHIP) this.applySwitch(f);
+    else if (kind === V_MIGRATE_START) this.startMigration(f);
+    else if (kind === V_FINALIZED) this.finishMigration(f);
+  }
+
+  /** Members switch to the target at once; users on the wrong server are disconnected. */
+  private applySwitch(f: InFlight): void {
+    const w = this.w;
+    const h = this.hashing!;
+    const next = this.scratch();
+    h.ownersInto(next, f.target);
+    let moved = 0;
+    for (let u = 0; u < w.users; u++) if (next[u] !== h.owner[u]) moved++;
+    this.markSampleMoved(next);
+    h.owner.set(next);
+    f.change.report.usersMoved = moved;
+    this.placement = f.target;
+    this.retire(f.change);
+    for (let u = 0; u < w.users; u++) {
+      const c = w.conn[u]!;
+      if (c !== NONE && c !== h.owner[u]) this.connections.disconnect(u);
+    }
+    this.ringVersion++;
+    this.inflight = null;
+    this.pump();
+  }
+
+  private startMigration(f: InFlight): void {
+    const h = this.hashing!;
+    const next = this.scratch();
+    h.ownersInto(next, f.target);
+    f.movers = this.moversOf(next);
+    f.phase = 'draining';
+    f.startUs = this.w.kernel.now;
+    this.markSampleMoved(next);
+    f.change.report.usersMoved = f.movers.length;
+    this.delivery!.ownerNew = next;
+    this.ringVersion++;
+    this.w.kernel.schedule(0, E_DRAIN_TICK, f.epoch);
+  }
+
+  private moversOf(next: Uint16Array): Int32Array {
+    const owner = this.hashing!.owner;
+    let n = 0;
+    for (let u = 0; u < next.length; u++) if (next[u] !== owner[u]) n++;
+    const out = new Int32Array(n);
+    for (let u = 0, i = 0; u < next.length; u++) if (next[u] !== owner[u]) out[i++] = u;
+    return out;
+  }
+
+  /** Drains movers evenly over the drain window: each is told to reconnect to its new owner. */
+  onDrainTick(epoch: number): void {
+    const f = this.inflight;
+    if (f === null || f.epoch !== epoch || f.phase !== 'draining') return;
+    const w = this.w;
+    const k = w.kernel;
+    const windowUs = w.scenario.drainS * 1e6;
+    const elapsed = k.now - f.startUs;
+    const n = f.movers.length;
+    const target = windowUs <= 0 ? n : Math.min(n, Math.ceil((n * elapsed) / windowUs));
+    const next = this.delivery!.ownerNew!;
+    while (f.drained < target) {
+      const u = f.movers[f.drained++]!;
+      if (w.conn[u] !== NONE && w.conn[u] !== next[u]) this.connections.disconnect(u, next[u]!);
+    }
+    if (f.drained < n) k.schedule(DRAIN_TICK_US, E_DRAIN_TICK, epoch);
+    else {
+      f.phase = 'finalizing';
+      // Finalize once the last movers have had time to reconnect.
+      k.schedule(2 * (2 * w.clientHopUs + w.setupUs) + 1000, E_FINALIZE, epoch);
+    }
+  }
+
+  onFinalize(epoch: number): void {
+    const f = this.inflight;
+    if (f === null || f.epoch !== epoch) return;
+    for (const srv of f.target.members) this.traceCoord(srv);
+    this.w.kernel.schedule(this.w.scenario.coordPropagationMs * 1000, E_VIEW_CHANGE, V_FINALIZED, epoch);
+  }
+
+  /** Everyone routes by the new ring; dual-send stops; leftover buffers are dropped. */
+  private finishMigration(f: InFlight): void {
+    const w = this.w;
+    const h = this.hashing!;
+    const d = this.delivery!;
+    const next = d.ownerNew!;
+    d.dropBuffers();
+    h.owner.set(next);
+    d.ownerNew = null;
+    this.placement = f.target;
+    this.retire(f.change);
+    // Anyone still on a server that no longer owns them (e.g. connected mid-window) moves now.
+    for (let u = 0; u < w.users; u++) {
+      const c = w.conn[u]!;
+      if (c !== NONE && c !== next[u]) this.connections.disconnect(u);
+    }
+    this.inflight = null;
+    this.ringVersion++;
+    this.pump();
+  }
+
+  /**
+   * A crashed server leaves both the view members route by now and the migration's target, so
+   * its users find live owners at once instead of after the migration.
+   */
+  private foldDrop(f: InFlight, c: Change): void {
+    const w = this.w;
+    const h = this.hashing!;
+    const srv = c.server;
+    f.target = h.withRemoved(f.target, srv);
+    const cur = h.withRemoved(this.placement, srv);
+    if (cur !== this.placement) {
+      this.placement = cur;
+      const next = this.scratch();
+      h.ownersInto(next, cur);
+      let moved = 0;
+      for (let u = 0; u < w.users; u++) if (next[u] !== h.owner[u]) moved++;
+      c.report.usersMoved = moved;
+      const d = this.delivery!;
+      const dual = d.ownerNew;
+      // The scratch array may be the one dual-send routes by: recompute both views from scratch.
+      h.owner.set(next);
+      if (dual !== null) {
+        h.ownersInto(dual, f.target);
+        f.movers = this.moversOf(dual);
+        f.drained = 0;
+      }
+    }
+    this.ringVersion++;
+  }
+
+  /** The per-user array a change computes its next view in (kept: one allocation per run). */
+  private scratch(): Uint16Array {
+    const h = this.hashing!;
+    h.ownerNew ??= new Uint16Array(this.w.users);
+    return h.ownerNew;
+  }
+
+  private markSampleMoved(next: Uint16Array): void {
+    const owner = this.hashing!.owner;
+    for (let i = 0; i < this.sampleUsers.length; i++) {
+      const u = this.sampleUsers[i]!;
+      this.sampleMoved[i] = next[u] !== owner[u] ? 1 : 0;
+    }
+  }
+
+  private traceCoord(srv: number): void {
+    const w = this.w;
+    const k = w.kernel;
+    const p = Math.max(w.scenario.coordPropagationMs * 1000, 1);
+    w.trace.add(MsgKind.Coord, NodeId.Coord, NodeId.ServerBase + srv, k.now, k.now + p, -1);
+    w.trace.add(MsgKind.Coord, NodeId.Coord, NodeId.Chat, k.now, k.now + p, -1);
+  }
+
+  // ───────────────────────────── read side ─────────────────────────────
+
+  /** The migration in flight, for the page. */
+  migrationInfo(): MigrationInfo | null {
+    const f = this.inflight;
+    if (f === null || f.procedure !== 'migration') return null;
+    return {
+      phase: f.phase,
+      movers: f.movers.length,
+      drained: f.drained,
+      oldServers: [...f.oldServers],
+      newServers: [...f.target.members],
+    };
+  }
+
+  /** The placement the chat service routes new copies by (the target once a migration drains). */
+  routingPlacement(): Placement {
+    const f = this.inflight;
+    return f !== null && f.procedure === 'migration' && f.phase !== 'announced' ? f.target : this.placement;
+  }
+
+  /** Membership changes in flight or waiting (0 when settled). */
+  get changesPending(): number {
+    return (this.inflight !== null ? 1 : 0) + this.queue.length;
+  }
+
+  /** Crashes not yet detected. */
+  get crashesUndetected(): number {
+    return this.crashReports.size;
+  }
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,146 @@
+import { MigrationBuffer } from '../model/migrationBuffer';
+import { NONE } from '../model/servers';
+import {
+  ageUs,
+  copyFlags,
+  copyId,
+  E_PUSH_AT_CLIENT,
+  E_PUSH_AT_SERVER,
+  F_OLD,
+  F_TWIN,
+  packCopy,
+} from '../events';
+import { MsgKind, NodeId } from '../types';
+import type { World } from '../world';
+
+/**
+ * Push delivery, shared by the push strategies: a copy reaches the endpoint server holding (or
+ * about to hold) the recipient's connection, then the client; the client drops copies it has.
+ * During a ring migration the new owner buffers copies for a moving user until it connects.
+ */
+export class Delivery {
+  /** Chat service → owner server (hashing). */
+  private readonly lCommitToServer: number;
+  private readonly lServerToClient: number;
+  /** Copies new owners keep for moving users during a migration. */
+  readonly buffer: MigrationBuffer;
+  /**
+   * While a migration dual-sends: each user's new owner (it buffers the user's copies until the
+   * user connects). Null otherwise. Set by the coordinator.
+   */
+  ownerNew: Uint16Array | null = null;
+
+  constructor(
+    private readonly w: World,
+    hashing: boolean,
+  ) {
+    const k = w.kernel;
+    this.lCommitToServer = hashing ? k.addLane(2 * w.dcHopUs) : -1;
+    this.lServerToClient = k.addLane(w.procUs + w.clientHopUs);
+    this.buffer = new MigrationBuffer(w.users);
+  }
+
+  /** The chat service sends recipient r's copy to `server` (hashing). */
+  sendToServer(r: number, seq: number, t0: number, server: number, flags: number): void {
+    if (server === NONE) {
+      this.lose(r, seq, flags);
+      return;
+    }
+    const w = this.w;
+    const k = w.kernel;
+    k.scheduleLane(this.lCommitToServer, E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server));
+    if (w.traced(r)) {
+      const t1 = k.now + w.dcHopUs;
+      w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
+      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + w.dcHopUs, r);
+    }
+  }
+
+  /** A copy could not be delivered: count a loss unless another copy covers it. */
+  lose(r: number, seq: number, flags: number): void {
+    if (flags & F_OLD) return;
+    if (flags & F_TWIN && seq <= this.w.lastSeq[r]!) return;
+    this.w.t.lostDeliveries++;
+  }
+
+  onPushAtServer(r: number, seq: number, t0: number, d: number): void {
+    const w = this.w;
+    const k = w.kernel;
+    const srv = copyId(d);
+    const flags = copyFlags(d);
+    if (w.pool.state[srv] === 'crashed') return this.lose(r, seq, flags);
+    w.pool.handled[srv]!++;
+    if (w.conn[r] === srv) {
+      k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, t0, flags);
+      if (w.traced(r)) {
+        const t1 = k.now + w.procUs;
+        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + w.clientHopUs, r);
+      }
+      return;
+    }
+    // The new owner keeps copies for a moving user until it connects (dual-send window).
+    const next = this.ownerNew;
+    if (flags & F_TWIN && next !== null && next[r] === srv) {
+      if (!this.buffer.push(r, seq, t0)) this.lose(r, seq, F_TWIN);
+      return;
+    }
+    if (w.traced(r))
+      w.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
+    this.lose(r, seq, flags);
+  }
+
+  onPushAtClient(r: number, seq: number, t0: number): void {
+    const w = this.w;
+    if (seq <= w.lastSeq[r]!) {
+      // Already received through the other owner: the client drops it by message id.
+      w.t.duplicateDeliveries++;
+      return;
+    }
+    w.lastSeq[r] = seq;
+    w.t.deliveries++;
+    w.metrics.recordLatency(ageUs(w.kernel.now, t0));
+  }
+
+  /** Sends (flush) or drops user r's buffered copies. */
+  releaseBuffer(r: number, flush: boolean): void {
+    const k = this.w.kernel;
+    if (flush)
+      this.buffer.release(r, (seq, t0) =>
+        k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, t0, F_TWIN),
+      );
+    else this.buffer.release(r, (seq) => this.lose(r, seq, F_TWIN));
+  }
+
+  /** User u connected to `srv`: a new owner hands over what it kept for u. */
+  onConnected(u: number, srv: number): void {
+    if (this.ownerNew !== null && this.ownerNew[u] === srv && this.buffer.has(u)) this.releaseBuffer(u, true);
+  }
+
+  onDisconnected(): void {}
+
+  /** Drops every buffered copy (the migration is over). */
+  dropBuffers(): void {
+    this.buffer.forEachUser((u) => this.releaseBuffer(u, false));
+  }
+
+  /** Copies on their way to a client or waiting in a buffer that still count as deliveries. */
+  pending(): number {
+    const w = this.w;
+    let pending = 0;
+    w.kernel.forEachPending((type, a, b, _c, d) => {
+      if (type !== E_PUSH_AT_SERVER && type !== E_PUSH_AT_CLIENT) return;
+      const flags = type === E_PUSH_AT_SERVER ? copyFlags(d) : d;
+      if (flags & F_OLD) return;
+      if (flags & F_TWIN && b <= w.lastSeq[a]!) return;
+      pending++;
+    });
+    this.buffer.forEachCopy((u, seq) => {
+      if (seq > w.lastSeq[u]!) pending++;
+    });
+    return pending;
+  }
+
+  memoryBytes(): number {
+    return this.buffer.bytes;
+  }
+}

@@ -1,0 +1,118 @@
+import type { Coordinator } from './coordinator';
+import { NONE } from './model/servers';
+import type { Scenario } from './scenario';
+import type { HashingStrategy } from './strategies/hashing';
+import type { PubSubStrategy } from './strategies/pubsub';
+import type { World } from './world';
+
+/** One broken settled invariant, with a short reason naming what is wrong. */
+export interface SettledViolation {
+  /** Which invariant: `member`, `owner`, `connected`, `subscribed`, `draining`, `queue`. */
+  invariant: 'member' | 'owner' | 'connected' | 'subscribed' | 'draining' | 'queue';
+  message: string;
+}
+
+/** The settled invariants of a world at one instant. */
+export interface SettledReport {
+  ok: boolean;
+  /** At most one violation per invariant (the first found, with a count). */
+  violations: SettledViolation[];
+  /** The membership the chat service routes by (hashing; empty otherwise). */
+  members: number[];
+  /** Servers up now. */
+  up: number[];
+}
+
+export interface SettledParts {
+  w: World;
+  hashing: HashingStrategy | null;
+  pubsub: PubSubStrategy | null;
+  coordinator: Coordinator;
+}
+
+/**
+ * Checks, read-only, what must hold once every action has had time to finish (issue 8, point 2):
+ * no membership change in flight or waiting and no crash undetected; no server draining; every up
+ * server a member and every member up (hashing); every user connected when any server is up, to
+ * an up server that owns it (hashing), and subscribed there (pub/sub).
+ */
+export function checkSettled(p: SettledParts): SettledReport {
+  const { w, hashing, pubsub, coordinator } = p;
+  const pool = w.pool;
+  const violations: SettledViolation[] = [];
+  const up = pool.up();
+  const members = hashing !== null ? [...coordinator.placement.members] : [];
+
+  if (coordinator.changesPending > 0 || coordinator.crashesUndetected > 0)
+    violations.push({
+      invariant: 'queue',
+      message: `${coordinator.changesPending} membership change(s) in flight or waiting, ${coordinator.crashesUndetected} crash(es) undetected`,
+    });
+  const draining = pool.state.flatMap((st, i) => (st === 'draining' ? [i] : []));
+  if (draining.length > 0)
+    violations.push({
+      invariant: 'draining',
+      message: `still draining: ${draining.map((i) => `S${i}`).join(', ')}`,
+    });
+  if (hashing !== null) {
+    const notMember = up.filter((i) => !members.includes(i));
+    const notUp = members.filter((i) => pool.state[i] !== 'up');
+    if (notMember.length > 0 || notUp.length > 0)
+      violations.push({
+        invariant: 'member',
+        message: `up but not members: [${notMember.map((i) => `S${i}`).join(', ')}]; members not up: [${notUp.map((i) => `S${i}`).join(', ')}]`,
+      });
+  }
+  if (w.push && up.length > 0) {
+    let disconnected = 0;
+    let offOwner = 0;
+    let unsubscribed = 0;
+    let firstOff = -1;
+    for (let u = 0; u < w.users; u++) {
+      const c = w.conn[u]!;
+      if (c === NONE || pool.state[c] !== 'up') {
+        disconnected++;
+        continue;
+      }
+      if (hashing !== null && hashing.owner[u] !== c) {
+        if (firstOff < 0) firstOff = u;
+        offOwner++;
+      }
+      if (pubsub !== null && pubsub.subServer[u] !== c) unsubscribed++;
+    }
+    if (disconnected > 0)
+      violations.push({
+        invariant: 'connected',
+        message: `${disconnected} user(s) not connected to an up server`,
+      });
+    if (offOwner > 0)
+      violations.push({
+        invariant: 'owner',
+        message: `${offOwner} user(s) connected off their owner (first: user ${firstOff} on S${w.conn[firstOff]} owned by S${hashing!.owner[firstOff]})`,
+      });
+    if (unsubscribed > 0)
+      violations.push({
+        invariant: 'subscribed',
+        message: `${unsubscribed} user(s) not subscribed where they are connected`,
+      });
+  }
+  return { ok: violations.length === 0, violations, members, up };
+}
+
+/**
+ * Simulated seconds after the last action by which the world must have settled: crash detection,
+ * two propagations per queued change, a drain window per migration, and reconnect backoffs with
+ * redirects. `changes` is the number of membership changes that may queue (the timeline's server
+ * actions).
+ */
+export function settleTimeS(s: Scenario, changes = 1): number {
+  const propagationS = s.coordPropagationMs / 1000;
+  const reconnectS = (2 * s.clientRttMs + s.connectSetupMs) / 1000;
+  const perChange = 2 * propagationS + s.drainS + 2 * reconnectS + 0.02;
+  return (
+    s.failureDetectionS +
+    Math.max(1, changes) * perChange +
+    5 * (s.reconnectBackoffMs / 1000 + reconnectS) +
+    1
+  );
+}

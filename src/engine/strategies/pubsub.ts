@@ -1,0 +1,238 @@
+import type { Broker } from '../model/broker';
+import { NONE } from '../model/servers';
+import {
+  copyFlags,
+  copyId,
+  E_BROKER_OUT,
+  E_PUBLISH_AT_BROKER,
+  E_PUSH_AT_SERVER,
+  E_SUBSCRIBE,
+  F_ROOM,
+  packCopy,
+} from '../events';
+import type { Connections } from '../mechanisms/connections';
+import { MsgKind, NodeId, type ActionReport } from '../types';
+import type { World } from '../world';
+import type { Strategy } from './strategy';
+
+/**
+ * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
+ * servers subscribe on behalf of their connected users and push what the broker fans out.
+ */
+export class PubSubStrategy implements Strategy {
+  readonly name = 'pubsub' as const;
+  /** Server subscribed at the broker on each user's behalf. */
+  readonly subServer: Uint16Array;
+  private readonly lCommitToBroker: number;
+  private readonly lBrokerToServer: number;
+  private readonly lSubscribe: number;
+  /** One monotone lane per broker shard (each shard is a FIFO). */
+  private readonly lBrokerOut: number[];
+  /** Per-server marks for counting distinct servers without allocating. */
+  private readonly stamp = new Int32Array(64).fill(-1);
+  private stampEpoch = 0;
+
+  constructor(
+    private readonly w: World,
+    private readonly brokers: Broker[],
+    private readonly connections: Connections,
+  ) {
+    const k = w.kernel;
+    this.subServer = new Uint16Array(w.users).fill(NONE);
+    this.lCommitToBroker = k.addLane(2 * w.dcHopUs);
+    this.lBrokerToServer = k.addLane(w.dcHopUs);
+    this.lBrokerOut = brokers.map(() => k.addLane(-1));
+    this.lSubscribe = k.addLane(w.dcHopUs);
+  }
+
+  warmStart(): void {
+    const w = this.w;
+    for (let u = 0; u < w.users; u++) {
+      const srv = w.pool.pick();
+      this.connections.place(u, srv);
+      this.subServer[u] = srv;
+    }
+  }
+
+  route(sender: number, room: number, seq: number, t0: number): void {
+    const w = this.w;
+    const k = w.kernel;
+    const first = room * w.roomSize;
+    if (w.traced(sender)) {
+      const t1 = k.now + w.dcHopUs;
+      w.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender);
+      w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender);
+    }
+    if (w.scenario.topic === 'room') {
+      k.scheduleLane(
+        this.lCommitToBroker,
+        E_PUBLISH_AT_BROKER,
+        room,
+        seq,
+        t0,
+        packCopy(F_ROOM, sender - first),
+      );
+      return;
+    }
+    const members = w.membersOf(room);
+    for (let i = 0; i < members; i++) {
+      const r = first + i;
+      if (r !== sender) k.scheduleLane(this.lCommitToBroker, E_PUBLISH_AT_BROKER, r, seq, t0, 0);
+    }
+  }
+
+  onConnected(u: number, srv: number): void {
+    const w = this.w;
+    w.kernel.scheduleLane(this.lSubscribe, E_SUBSCRIBE, u, srv);
+    if (w.traced(u))
+      w.trace.add(
+        MsgKind.Coord,
+        NodeId.ServerBase + srv,
+        NodeId.Broker,
+        w.kernel.now,
+        w.kernel.now + w.dcHopUs,
+        u,
+      );
+  }
+
+  onDisconnected(u: number): void {
+    this.subServer[u] = NONE;
+  }
+
+  /** The broker drops the dead server's subscriptions. */
+  onCrashDetected(srv: number): void {
+    const sub = this.subServer;
+    for (let u = 0; u < sub.length; u++) if (sub[u] === srv) sub[u] = NONE;
+  }
+
+  onSubscribe(u: number, srv: number): void {
+    if (this.w.conn[u] === srv && this.w.pool.state[srv] !== 'crashed') this.subServer[u] = srv;
+  }
+
+  onPublishAtBroker(target: number, seq: number, t0: number, d: number): void {
+    const w = this.w;
+    const k = w.kernel;
+    const flags = copyFlags(d);
+    w.t.brokerPublishes++;
+    let recipients = 1;
+    let work = 1;
+    if (flags & F_ROOM) {
+      recipients = w.membersOf(target) - 1;
+      work = Math.max(1, this.distinctSubscribedServers(target, copyId(d)));
+    }
+    const shard = this.shardOf(target, flags);
+    const doneUs = this.brokers[shard]!.admit(k.now, work);
+    if (doneUs < 0) {
+      // Backlog full, or the shard is down: at-most-once, the publish is gone.
+      w.t.brokerDropped++;
+      w.t.lostDeliveries += recipients;
+      return;
+    }
+    // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
+    k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
+  }
+
+  /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
+  private shardOf(topic: number, flags: number): number {
+    const n = this.brokers.length;
+    if (n === 1) return 0;
+    return (Math.imul(topic ^ (flags & F_ROOM ? 0x9e3779b9 : 0), 0x85ebca6b) >>> 0) % n;
+  }
+
+  onBrokerOut(target: number, seq: number, t0: number, d: number): void {
+    const w = this.w;
+    const flags = copyFlags(d);
+    if (!this.brokers[this.shardOf(target, flags)]!.done()) {
+      // Died in the broker's queue with a crash.
+      w.t.lostDeliveries += flags & F_ROOM ? w.membersOf(target) - 1 : 1;
+      return;
+    }
+    if (flags & F_ROOM) {
+      const first = target * w.roomSize;
+      const members = w.membersOf(target);
+      const sender = first + copyId(d);
+      const epoch = ++this.stampEpoch;
+      for (let i = 0; i < members; i++) {
+        const r = first + i;
+        if (r === sender) continue;
+        const srv = this.subServer[r]!;
+        if (srv === NONE) {
+          w.t.lostDeliveries++;
+          continue;
+        }
+        if (this.stamp[srv] !== epoch) {
+          this.stamp[srv] = epoch;
+          w.t.brokerDeliveries++;
+        }
+        this.fanout(r, seq, t0, srv);
+      }
+      return;
+    }
+    const srv = this.subServer[target]!;
+    if (srv === NONE) {
+      // At-most-once: nobody subscribed, nothing kept.
+      w.t.lostDeliveries++;
+      return;
+    }
+    w.t.brokerDeliveries++;
+    this.fanout(target, seq, t0, srv);
+  }
+
+  private fanout(r: number, seq: number, t0: number, srv: number): void {
+    const w = this.w;
+    const k = w.kernel;
+    k.scheduleLane(this.lBrokerToServer, E_PUSH_AT_SERVER, r, seq, t0, srv);
+    if (w.traced(r))
+      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r);
+  }
+
+  private distinctSubscribedServers(room: number, senderIdx: number): number {
+    const w = this.w;
+    const first = room * w.roomSize;
+    const members = w.membersOf(room);
+    const epoch = ++this.stampEpoch;
+    let n = 0;
+    for (let i = 0; i < members; i++) {
+      if (i === senderIdx) continue;
+      const srv = this.subServer[first + i]!;
+      if (srv !== NONE && this.stamp[srv] !== epoch) {
+        this.stamp[srv] = epoch;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** crash-broker / recover-broker: picks a shard in the right state (the named one if it is). */
+  brokerAction(
+    kind: 'crash-broker' | 'recover-broker',
+    shardAsked: number | undefined,
+    report: ActionReport,
+  ): void {
+    const w = this.w;
+    const k = w.kernel;
+    const want = kind === 'crash-broker'; // shards in the state the action applies to: up for a crash
+    const candidates = this.brokers.map((b, i) => (b.up === want ? i : -1)).filter((i) => i >= 0);
+    const shard = shardAsked !== undefined && candidates.includes(shardAsked) ? shardAsked : candidates[0];
+    if (shard === undefined) return;
+    report.server = shard;
+    if (kind === 'crash-broker') this.brokers[shard]!.crash();
+    else this.brokers[shard]!.recover(k.now);
+    w.trace.add(MsgKind.Loss, NodeId.Broker, NodeId.Broker, k.now, k.now + 1, -1);
+  }
+
+  /** Publishes queued or on their way to the broker count as their recipients' pending deliveries. */
+  pending(): number {
+    const w = this.w;
+    let pending = 0;
+    w.kernel.forEachPending((type, a, _b, _c, d) => {
+      if (type === E_PUBLISH_AT_BROKER || type === E_BROKER_OUT)
+        pending += copyFlags(d) & F_ROOM ? w.membersOf(a) - 1 : 1;
+    });
+    return pending;
+  }
+
+  memoryBytes(): number {
+    return this.subServer.byteLength;
+  }
+}

@@ -1,0 +1,200 @@
+import { hashInt } from './core/hash';
+import type { Broker } from './model/broker';
+import type { Database } from './model/database';
+import { NONE } from './model/servers';
+import type { Coordinator } from './coordinator';
+import type { Delivery } from './mechanisms/delivery';
+import type { Meter } from './mechanisms/meter';
+import type { HashingStrategy } from './strategies/hashing';
+import type { PollingStrategy } from './strategies/polling';
+import type { PubSubStrategy } from './strategies/pubsub';
+import type { Strategy } from './strategies/strategy';
+import type {
+  ActionReport,
+  LiveSnapshot,
+  Result,
+  RingView,
+  SampleView,
+  SeriesRow,
+  ServerInfo,
+  Totals,
+} from './types';
+import type { World } from './world';
+
+/** Everything the read side looks at (the modules of one world). */
+export interface ViewParts {
+  w: World;
+  db: Database;
+  brokers: Broker[];
+  strategy: Strategy;
+  polling: PollingStrategy | null;
+  hashing: HashingStrategy | null;
+  pubsub: PubSubStrategy | null;
+  delivery: Delivery | null;
+  coordinator: Coordinator;
+  meter: Meter;
+  sampleUsers: Uint32Array;
+}
+
+/**
+ * The read side: what the page and the Result show, built from the world's state without changing
+ * it. Apart from the event handlers so a view can never perturb a run.
+ */
+export class Views {
+  constructor(private readonly p: ViewParts) {}
+
+  /**
+   * Deliveries neither made nor lost yet, counted from the world's state (not from the other
+   * counters): unread messages of polling clients, copies in flight or queued, buffered copies.
+   */
+  countPending(): number {
+    const p = this.p;
+    return p.strategy.pending() + (p.delivery?.pending() ?? 0);
+  }
+
+  reportsNow(): ActionReport[] {
+    const w = this.p.w;
+    return w.reports.map((r, i) => ({
+      ...r,
+      reconnects: (w.reconnectsAtAction[i + 1] ?? w.t.reconnects) - w.reconnectsAtAction[i]!,
+    }));
+  }
+
+  serverInfos(): ServerInfo[] {
+    const w = this.p.w;
+    const pool = w.pool;
+    const out: ServerInfo[] = [];
+    for (let i = 0; i < pool.count; i++) {
+      out.push({
+        id: i,
+        state: pool.state[i]!,
+        connections: w.push ? pool.conns[i]! : pool.lbPending[i]!,
+        handledPerS: pool.handledLastS[i]!,
+      });
+    }
+    return out;
+  }
+
+  /** What the page shows now. Cheap: O(servers) plus a 5-second histogram merge once a second. */
+  live(): LiveSnapshot {
+    const { w, db, brokers, meter, coordinator } = this.p;
+    const k = w.kernel;
+    const s = w.scenario;
+    const totals = { ...w.t, pendingDeliveries: 0 };
+    totals.pendingDeliveries = totals.expectedDeliveries - totals.deliveries - totals.lostDeliveries;
+    return {
+      nowUs: k.now,
+      events: k.events,
+      totals,
+      servers: this.serverInfos(),
+      connections: meter.openConnections(),
+      db: {
+        queue: db.queueLength,
+        busy: db.busy,
+        concurrency: s.dbConcurrency,
+        utilization: meter.dbUtilLastS,
+        capacityPerS: (s.dbConcurrency * 1000) / s.dbQueryMs,
+      },
+      broker: {
+        queue: brokers.reduce((q, b) => q + b.queue, 0),
+        utilization: Math.max(0, ...meter.brokerUtilLastS),
+        capacityPerS: s.brokerCapacityPerS * s.brokerShards,
+        subscriptions: this.p.pubsub !== null ? meter.openConnections() : 0,
+        shards: brokers.map((b, i) => ({
+          id: i,
+          up: b.up,
+          queue: b.queue,
+          utilization: meter.brokerUtilLastS[i] ?? 0,
+        })),
+      },
+      recentLatency: w.metrics.recentLatency(),
+      lastSecond: w.metrics.lastRow,
+      migration: coordinator.migrationInfo(),
+      timeline: this.reportsNow(),
+      ringVersion: coordinator.ringVersion,
+    };
+  }
+
+  /** The routing view for drawing the ring (or modulo buckets). */
+  ringView(): RingView {
+    const { coordinator, hashing } = this.p;
+    const pl = coordinator.routingPlacement();
+    const ring = pl.ring;
+    return {
+      version: coordinator.ringVersion,
+      kind: ring !== null ? 'ring' : hashing !== null ? 'modulo' : 'none',
+      servers: [...pl.members],
+      points: ring !== null ? ring.points.slice() : new Uint32Array(0),
+      owners: ring !== null ? ring.owners.slice() : new Uint16Array(0),
+    };
+  }
+
+  /** A deterministic sample of users: hash, owner, connection, moved at the last change. */
+  sampleView(): SampleView {
+    const { w, hashing, sampleUsers, coordinator } = this.p;
+    const n = sampleUsers.length;
+    const hashes = new Uint32Array(n);
+    const owners = new Uint16Array(n).fill(NONE);
+    const connectedTo = new Uint16Array(n).fill(NONE);
+    for (let i = 0; i < n; i++) {
+      const u = sampleUsers[i]!;
+      if (hashing !== null) {
+        hashes[i] = hashing.hash[u]!;
+        owners[i] = hashing.connectTarget(u);
+      } else hashes[i] = hashInt(u, 0x5eed);
+      if (w.push) connectedTo[i] = w.conn[u]!;
+    }
+    return {
+      users: sampleUsers.slice(),
+      hashes,
+      owners,
+      connectedTo,
+      moved: coordinator.sampleMoved.slice(),
+      usersPerSample: w.users / Math.max(1, n),
+    };
+  }
+
+  series(): SeriesRow[] {
+    return this.p.w.metrics.rows();
+  }
+
+  result(wallMs: number): Result {
+    const w = this.p.w;
+    const totals: Totals = { ...w.t, pendingDeliveries: this.countPending() };
+    return {
+      scenario: w.scenario,
+      totals,
+      latencyMs: w.metrics.latencySummaryMs(),
+      servers: this.serverInfos()
+        .filter((s) => s.state !== 'removed')
+        .map((s) => ({ id: s.id, connections: s.connections, state: s.state })),
+      timeline: this.reportsNow(),
+      series: w.metrics.rows(),
+      engine: { events: w.kernel.events, wallMs },
+    };
+  }
+
+  dbStats(): {
+    utilization: number;
+    meanQueue: number;
+    meanWaitUs: number;
+    served: number;
+    rejected: number;
+  } {
+    const { w, db } = this.p;
+    db.account();
+    const T = Math.max(1, w.kernel.now);
+    return {
+      utilization: db.busyAreaUs / (T * db.concurrency),
+      meanQueue: db.queueAreaUs / T,
+      meanWaitUs: db.started > 0 ? db.waitSumUs / db.started : 0,
+      served: db.started,
+      rejected: db.rejected,
+    };
+  }
+
+  memoryBytes(): number {
+    const p = this.p;
+    return p.w.memoryBytes() + p.strategy.memoryBytes() + (p.delivery?.memoryBytes() ?? 0);
+  }
+}
