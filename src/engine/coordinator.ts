@@ -327,10 +327,10 @@ export class Coordinator {
     const w = this.w;
     const h = this.hashing!;
     const d = this.delivery!;
-    const next = d.ownerNew!;
     d.dropBuffers();
-    h.owner.set(next);
     d.ownerNew = null;
+    h.ownersInto(h.owner, f.target);
+    const next = h.owner;
     this.placement = f.target;
     this.retire(f.change);
     // Anyone still on a server that no longer owns them (e.g. connected mid-window) moves now.
@@ -351,24 +351,25 @@ export class Coordinator {
     const w = this.w;
     const h = this.hashing!;
     const srv = c.server;
-    f.target = h.withRemoved(f.target, srv);
+    const target = h.withRemoved(f.target, srv);
     const cur = h.withRemoved(this.placement, srv);
+    const d = this.delivery!;
+    const dual = d.ownerNew;
     if (cur !== this.placement) {
       this.placement = cur;
+      // Into the scratch array, which may be the one dual-send routes by: that view is redone below.
       const next = this.scratch();
       h.ownersInto(next, cur);
       let moved = 0;
       for (let u = 0; u < w.users; u++) if (next[u] !== h.owner[u]) moved++;
       c.report.usersMoved = moved;
-      const d = this.delivery!;
-      const dual = d.ownerNew;
-      // The scratch array may be the one dual-send routes by: recompute both views from scratch.
       h.owner.set(next);
-      if (dual !== null) {
-        h.ownersInto(dual, f.target);
-        f.movers = this.moversOf(dual);
-        f.drained = 0;
-      }
+    }
+    f.target = target;
+    if (dual !== null) {
+      h.ownersInto(dual, target);
+      f.movers = this.moversOf(dual);
+      f.drained = 0;
     }
     this.ringVersion++;
   }

@@ -49,6 +49,11 @@ export const F_OLD = 1;
 export const F_TWIN = 2;
 /** Broker publish on a room topic. */
 export const F_ROOM = 4;
+/**
+ * A lost dual-send twin, sent on to the client's arrival time only to settle its account there:
+ * the old owner's copy may still be on its way, so the loss counts only if that copy never came.
+ */
+export const F_GHOST = 8;
 
 /** Connect flag: the attempt came through the load balancer (it counted it as pending). */
 export const C_VIA_LB = 1;

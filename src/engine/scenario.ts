@@ -167,8 +167,10 @@ export function refusalOf(
   if (st === undefined) return `S${target} does not exist`;
   if (st === 'crashed') return `S${target} is already down`;
   if (st === 'removed') return `S${target} is already gone`;
+  // A server being removed is on its way out: whether it has left yet depends on the run, so
+  // a timeline could not be checked ahead; it is refused alike for both actions.
+  if (st === 'draining') return `S${target} is already being removed`;
   if (kind === 'remove-server') {
-    if (st === 'draining') return `S${target} is already being removed`;
     let up = 0;
     for (const x of states) if (x === 'up') up++;
     if (up <= 1) return `cannot remove S${target}: it is the last server up`;

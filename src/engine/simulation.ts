@@ -295,7 +295,7 @@ class Dispatcher {
       case E_PUSH_AT_SERVER:
         return this.delivery!.onPushAtServer(k.a, k.b, k.c, k.d);
       case E_PUSH_AT_CLIENT:
-        return this.delivery!.onPushAtClient(k.a, k.b, k.c);
+        return this.delivery!.onPushAtClient(k.a, k.b, k.c, k.d);
       case E_PUBLISH_AT_BROKER:
         return this.pubsub!.onPublishAtBroker(k.a, k.b, k.c, k.d);
       case E_BROKER_OUT:

@@ -6,6 +6,7 @@ import {
   copyId,
   E_PUSH_AT_CLIENT,
   E_PUSH_AT_SERVER,
+  F_GHOST,
   F_OLD,
   F_TWIN,
   packCopy,
@@ -56,10 +57,18 @@ export class Delivery {
     }
   }
 
-  /** A copy could not be delivered: count a loss unless another copy covers it. */
+  /**
+   * A copy could not be delivered: count a loss unless another copy covers it. A twin's old-owner
+   * copy may still be in flight, so a lost twin goes on as a ghost that settles at the client
+   * after that copy would have arrived (same lane, later).
+   */
   lose(r: number, seq: number, flags: number): void {
     if (flags & F_OLD) return;
-    if (flags & F_TWIN && seq <= this.w.lastSeq[r]!) return;
+    if (flags & F_TWIN) {
+      if (seq > this.w.lastSeq[r]!)
+        this.w.kernel.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST);
+      return;
+    }
     this.w.t.lostDeliveries++;
   }
 
@@ -89,8 +98,12 @@ export class Delivery {
     this.lose(r, seq, flags);
   }
 
-  onPushAtClient(r: number, seq: number, t0: number): void {
+  onPushAtClient(r: number, seq: number, t0: number, flags: number): void {
     const w = this.w;
+    if (flags & F_GHOST) {
+      if (seq > w.lastSeq[r]!) w.t.lostDeliveries++;
+      return;
+    }
     if (seq <= w.lastSeq[r]!) {
       // Already received through the other owner: the client drops it by message id.
       w.t.duplicateDeliveries++;
