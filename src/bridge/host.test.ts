@@ -62,7 +62,7 @@ function stubSim(scenario: Scenario): HostSim & { ringVersion: number } {
         servers: [],
         connections: 0,
         db: { queue: 0, busy: 0, concurrency: 16, utilization: 0, capacityPerS: 0 },
-        broker: { queue: 0, utilization: 0, capacityPerS: 0, subscriptions: 0 },
+        broker: { queue: 0, utilization: 0, capacityPerS: 0, topics: 0, subscriptions: 0 },
         recentLatency: { p50Ms: 0, p99Ms: 0, count: 0, windowS: 5 },
         lastSecond: rows[rows.length - 1] ?? null,
         migration: null,

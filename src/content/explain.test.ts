@@ -76,9 +76,12 @@ describe('explanations agree with what the engine measures', () => {
 
   for (const strategy of ['modulo-hashing', 'consistent-hashing', 'pubsub'] as const) {
     it(`${strategy} latency = the sum of its hops`, () => {
-      const r = run({ strategy, users: 5_000, messagesPerUserPerMin: 3 }, 20);
+      const r = run({ strategy, users: 5_000, messagesPerUserPerMin: 3, networkJitter: 0 }, 20);
       within(r.result.latencyMs.p50, ex('latency-p50', r).expected, 0.01);
       within(r.result.latencyMs.p99, ex('latency-p99', r).expected, 0.02);
+      // With jitter there is no exact figure to claim.
+      const j = run({ strategy, users: 5_000, messagesPerUserPerMin: 3 }, 20);
+      expect(ex('latency-p99', j).expected).toBeNull();
     });
   }
 

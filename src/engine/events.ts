@@ -6,8 +6,8 @@
  * Payloads, by type (a, b, c, d):
  * - Send: –                                   (one pending event for all senders)
  * (t0 is the instant a delivery's latency is measured from, packed by {@link packTime}.)
- * - WriteAtDb: sender
- * - DbDone: op, a, b                          (set by the Database model)
+ * - WriteAtDb: sender, t0
+ * - DbDone: op, a, b                          (set by the Database model; a write: sender, t0)
  * - Timeline: index in scenario.timeline
  * - Poll: user                                (narrow lane: only `a`)
  * - ReadAtDb: user, server

@@ -66,6 +66,11 @@ export const scenarioSchema = z
     timeline: z.array(timelineEntrySchema).max(1000).default([]),
     /** Round trip between two components in one datacenter (~0.5 ms is typical). */
     networkRttMs: nonNegative(10_000).default(0.5),
+    /**
+     * Coefficient of variation of every network hop's delay (mean unchanged; 0 = constant hops).
+     * Real links vary: 0.2 gives push strategies a tail (p99 > p50).
+     */
+    networkJitter: nonNegative(2).default(0.2),
     /** Round trip between a client and the datacenter (~40 ms for broadband/4G in one region). */
     clientRttMs: nonNegative(10_000).default(40),
     /** Mean service time of one DB query (an indexed point query: ~1 ms). */

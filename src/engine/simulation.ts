@@ -284,14 +284,14 @@ class Dispatcher {
         return this.polling!.onReadAtDb(k.a, k.b);
       case E_DB_DONE:
         this.db.complete();
-        if (k.a === DbOp.Write) return this.workload.commit(k.b);
+        if (k.a === DbOp.Write) return this.workload.commit(k.b, k.c);
         return this.polling!.completeRead(k.b, k.c);
       case E_POLL_RESPONSE:
         return this.polling!.onPollResponse(k.b, k.c, k.d);
       case E_SEND:
         return this.workload.onSend();
       case E_WRITE_AT_DB:
-        return this.workload.onWriteAtDb(k.a);
+        return this.workload.onWriteAtDb(k.a, k.b);
       case E_PUSH_AT_SERVER:
         return this.delivery!.onPushAtServer(k.a, k.b, k.c, k.d);
       case E_PUSH_AT_CLIENT:

@@ -61,7 +61,10 @@ export interface Totals {
   /** Reconnections started after a disconnect (one per disconnected user). */
   reconnects: number;
   redirects: number;
-  /** Sends that failed because the DB rejected the write. */
+  /**
+   * Sends the system turned away: the DB rejected the write, or the broker (full or down) the
+   * message's publish. Shown next to lost deliveries, never silently dropped.
+   */
   sendsFailed: number;
   brokerPublishes: number;
   brokerDeliveries: number;
@@ -150,6 +153,9 @@ export interface LiveSnapshot {
     queue: number;
     utilization: number;
     capacityPerS: number;
+    /** Topics with at least one subscription (pub/sub; refreshed once a simulated second). */
+    topics: number;
+    /** Server subscriptions to topics (pub/sub; refreshed once a simulated second). */
     subscriptions: number;
     shards?: { id: number; up: boolean; queue: number; utilization: number }[];
   };

@@ -99,7 +99,7 @@ export class Views {
         queue: brokers.reduce((q, b) => q + b.queue, 0),
         utilization: Math.max(0, ...meter.brokerUtilLastS),
         capacityPerS: s.brokerCapacityPerS * s.brokerShards,
-        subscriptions: this.p.pubsub !== null ? meter.openConnections() : 0,
+        ...this.brokerTally(),
         shards: brokers.map((b, i) => ({
           id: i,
           up: b.up,
@@ -113,6 +113,21 @@ export class Views {
       timeline: this.reportsNow(),
       ringVersion: coordinator.ringVersion,
     };
+  }
+
+  private tallyS = -1;
+  private tallied = { topics: 0, subscriptions: 0 };
+
+  /** The broker's topic and subscription counts, recounted at most once a simulated second. */
+  private brokerTally(): { topics: number; subscriptions: number } {
+    const { pubsub, w } = this.p;
+    if (pubsub === null) return { topics: 0, subscriptions: 0 };
+    const s = Math.floor(w.kernel.now / 1e6);
+    if (s !== this.tallyS) {
+      this.tallyS = s;
+      this.tallied = pubsub.tally();
+    }
+    return { ...this.tallied };
   }
 
   /** The routing view for drawing the ring (or modulo buckets). */

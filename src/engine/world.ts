@@ -2,6 +2,7 @@ import { Kernel } from './core/kernel';
 import { Rng } from './core/rng';
 import { MetricsRecorder } from './metrics/recorder';
 import { TraceBuffer } from './metrics/trace';
+import { Hop, Jitter } from './mechanisms/hop';
 import { NONE, ServerPool } from './model/servers';
 import type { Scenario } from './scenario';
 import type { ActionReport, Totals } from './types';
@@ -46,6 +47,9 @@ export class World {
   readonly reports: ActionReport[] = [];
   readonly reconnectsAtAction: number[] = [];
 
+  /** Every network hop's jitter (shared so all hops draw from one table). */
+  readonly jitter: Jitter;
+
   readonly trace = new TraceBuffer();
   readonly traceStride: number;
 
@@ -65,10 +69,20 @@ export class World {
     this.conn = new Uint16Array(this.push ? s.users : 0).fill(NONE);
     this.lastSeq = new Uint32Array(s.users);
     this.roomSeq = new Uint32Array(this.rooms);
+    this.jitter = new Jitter(s.networkJitter);
     this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), !this.push);
     this.t = this.metrics.totals;
     const traced = Math.min(s.tracedUsers, s.users);
     this.traceStride = traced > 0 ? Math.ceil(s.users / traced) : 0;
+  }
+
+  /**
+   * A network hop: `fixedUs` of processing plus `networkUs` of network that jitters. `salt` tells
+   * hops apart (one number per kind of hop); `bulk` hops (most of the traffic) jitter through
+   * binned lanes, the others through the heap.
+   */
+  hop(fixedUs: number, networkUs: number, salt: number, bulk = true, laneCapacity = 1024): Hop {
+    return new Hop(this.kernel, this.jitter, fixedUs, networkUs, salt, bulk, laneCapacity);
   }
 
   /** Members of room `room` (the last room takes the remainder). */

@@ -2,6 +2,7 @@ import { NONE } from '../model/servers';
 import { C_VIA_LB, E_CONNECT_AT_SERVER, E_RECONNECT } from '../events';
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
+import type { Hop } from './hop';
 
 /** Where a connecting user belongs (hashing); NONE means "any server will do". */
 export interface ConnectTarget {
@@ -21,16 +22,16 @@ const ANY: ConnectTarget = { connectTarget: () => NONE };
  * (hashing), refusals, backoff and retries, disconnects.
  */
 export class Connections {
-  private readonly lConnect: number;
-  private readonly lRedirect: number;
+  /** Client → LB → server, handshake included; and server → client → another server. */
+  private readonly connectHop: Hop | null;
+  private readonly redirectHop: Hop | null;
   /** Set by the composition root once the strategy exists. */
   target: ConnectTarget = ANY;
   listeners: ConnectionListener[] = [];
 
   constructor(private readonly w: World) {
-    const k = w.kernel;
-    this.lConnect = w.push ? k.addLane(w.clientHopUs + w.setupUs) : -1;
-    this.lRedirect = w.push ? k.addLane(2 * w.clientHopUs + w.setupUs) : -1;
+    this.connectHop = w.push ? w.hop(w.setupUs, w.clientHopUs, 9, false) : null;
+    this.redirectHop = w.push ? w.hop(w.setupUs, 2 * w.clientHopUs, 10, false) : null;
   }
 
   /** Client u starts a connection through the load balancer. */
@@ -43,7 +44,7 @@ export class Connections {
       return;
     }
     w.pool.lbPending[srv]!++;
-    k.scheduleLane(this.lConnect, E_CONNECT_AT_SERVER, u, srv, C_VIA_LB, 0);
+    this.connectHop!.send(E_CONNECT_AT_SERVER, u, srv, C_VIA_LB, 0, u, k.now);
     if (w.traced(u))
       w.trace.add(MsgKind.Connect, NodeId.Client, NodeId.ServerBase + srv, k.now, k.now + w.clientHopUs, u);
   }
@@ -70,7 +71,7 @@ export class Connections {
         this.scheduleRetry(u);
         return;
       }
-      k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, target, 0, hops + 1);
+      this.redirectHop!.send(E_CONNECT_AT_SERVER, u, target, 0, hops + 1, u, k.now);
       if (w.traced(u)) {
         const t1 = k.now + w.clientHopUs;
         w.trace.add(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);
@@ -105,7 +106,7 @@ export class Connections {
     w.t.reconnects++;
     const k = w.kernel;
     if (to !== NONE) {
-      k.scheduleLane(this.lRedirect, E_CONNECT_AT_SERVER, u, to, 0, 0);
+      this.redirectHop!.send(E_CONNECT_AT_SERVER, u, to, 0, 0, u, k.now);
       if (w.traced(u)) {
         const t1 = k.now + w.clientHopUs;
         w.trace.add(MsgKind.Connect, NodeId.ServerBase + srv, NodeId.Client, k.now, t1, u);

@@ -13,6 +13,7 @@ import {
 } from '../events';
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
+import type { Hop } from './hop';
 
 /**
  * Push delivery, shared by the push strategies: a copy reaches the endpoint server holding (or
@@ -21,8 +22,15 @@ import type { World } from '../world';
  */
 export class Delivery {
   /** Chat service → owner server (hashing). */
-  private readonly lCommitToServer: number;
-  private readonly lServerToClient: number;
+  private readonly toServer: Hop | null;
+  /** Endpoint server → client. */
+  private readonly toClient: Hop;
+  /**
+   * Per user, which of the 32 messages below `lastSeq` have arrived (bit i: lastSeq − 1 − i):
+   * with jitter copies overtake one another, and a dual-send copy is a duplicate only if that
+   * very message came already.
+   */
+  private readonly seenBelow: Uint32Array;
   /** Copies new owners keep for moving users during a migration. */
   readonly buffer: MigrationBuffer;
   /**
@@ -35,10 +43,10 @@ export class Delivery {
     private readonly w: World,
     hashing: boolean,
   ) {
-    const k = w.kernel;
-    this.lCommitToServer = hashing ? k.addLane(2 * w.dcHopUs) : -1;
-    this.lServerToClient = k.addLane(w.procUs + w.clientHopUs);
+    this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4) : null;
+    this.toClient = w.hop(w.procUs, w.clientHopUs, 5);
     this.buffer = new MigrationBuffer(w.users);
+    this.seenBelow = new Uint32Array(hashing ? w.users : 0);
   }
 
   /** The chat service sends recipient r's copy to `server` (hashing). */
@@ -49,7 +57,7 @@ export class Delivery {
     }
     const w = this.w;
     const k = w.kernel;
-    k.scheduleLane(this.lCommitToServer, E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server));
+    this.toServer!.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server), r, seq);
     if (w.traced(r)) {
       const t1 = k.now + w.dcHopUs;
       w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
@@ -65,8 +73,8 @@ export class Delivery {
   lose(r: number, seq: number, flags: number): void {
     if (flags & F_OLD) return;
     if (flags & F_TWIN) {
-      if (seq > this.w.lastSeq[r]!)
-        this.w.kernel.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST);
+      // Same hop, same message: it settles no earlier than the old owner's copy would arrive.
+      if (!this.seen(r, seq)) this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
       return;
     }
     this.w.t.lostDeliveries++;
@@ -80,7 +88,7 @@ export class Delivery {
     if (w.pool.state[srv] === 'crashed') return this.lose(r, seq, flags);
     w.pool.handled[srv]!++;
     if (w.conn[r] === srv) {
-      k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, t0, flags);
+      this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, flags, r, seq);
       if (w.traced(r)) {
         const t1 = k.now + w.procUs;
         w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + w.clientHopUs, r);
@@ -101,26 +109,54 @@ export class Delivery {
   onPushAtClient(r: number, seq: number, t0: number, flags: number): void {
     const w = this.w;
     if (flags & F_GHOST) {
-      if (seq > w.lastSeq[r]!) w.t.lostDeliveries++;
+      if (!this.seen(r, seq)) w.t.lostDeliveries++;
       return;
     }
-    if (seq <= w.lastSeq[r]!) {
-      // Already received through the other owner: the client drops it by message id.
-      w.t.duplicateDeliveries++;
-      return;
-    }
-    w.lastSeq[r] = seq;
+    if (flags & (F_OLD | F_TWIN)) {
+      if (this.seen(r, seq)) {
+        // Already received through the other owner: the client drops it by message id.
+        w.t.duplicateDeliveries++;
+        return;
+      }
+      this.markSeen(r, seq);
+    } else if (seq > w.lastSeq[r]!) {
+      // A single copy is never a duplicate; it may overtake an older one (jitter).
+      if (this.seenBelow.length > 0) this.markSeen(r, seq);
+      else w.lastSeq[r] = seq;
+    } else if (this.seenBelow.length > 0) this.markSeen(r, seq);
     w.t.deliveries++;
     w.metrics.recordLatency(ageUs(w.kernel.now, t0));
   }
 
+  /**
+   * Whether user r has message `seq` already (dual-send copies only; copies more than 32
+   * messages behind the newest count as had).
+   */
+  private seen(r: number, seq: number): boolean {
+    const last = this.w.lastSeq[r]!;
+    if (seq > last) return false;
+    const behind = last - seq;
+    if (behind === 0 || behind > 32) return true;
+    return ((this.seenBelow[r]! >>> (behind - 1)) & 1) === 1;
+  }
+
+  private markSeen(r: number, seq: number): void {
+    const w = this.w;
+    const last = w.lastSeq[r]!;
+    if (seq > last) {
+      const shift = seq - last;
+      const had = last > 0 ? 1 : 0;
+      this.seenBelow[r] =
+        shift > 32 ? 0 : shift === 32 ? had : ((this.seenBelow[r]! << shift) | (had << (shift - 1))) >>> 0;
+      w.lastSeq[r] = seq;
+    } else if (seq < last && last - seq <= 32)
+      this.seenBelow[r] = (this.seenBelow[r]! | (1 << (last - seq - 1))) >>> 0;
+  }
+
   /** Sends (flush) or drops user r's buffered copies. */
   releaseBuffer(r: number, flush: boolean): void {
-    const k = this.w.kernel;
     if (flush)
-      this.buffer.release(r, (seq, t0) =>
-        k.scheduleLane(this.lServerToClient, E_PUSH_AT_CLIENT, r, seq, t0, F_TWIN),
-      );
+      this.buffer.release(r, (seq, t0) => this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, F_TWIN, r, seq));
     else this.buffer.release(r, (seq) => this.lose(r, seq, F_TWIN));
   }
 
@@ -144,16 +180,16 @@ export class Delivery {
       if (type !== E_PUSH_AT_SERVER && type !== E_PUSH_AT_CLIENT) return;
       const flags = type === E_PUSH_AT_SERVER ? copyFlags(d) : d;
       if (flags & F_OLD) return;
-      if (flags & F_TWIN && b <= w.lastSeq[a]!) return;
+      if (flags & F_TWIN && this.seen(a, b)) return;
       pending++;
     });
     this.buffer.forEachCopy((u, seq) => {
-      if (seq > w.lastSeq[u]!) pending++;
+      if (!this.seen(u, seq)) pending++;
     });
     return pending;
   }
 
   memoryBytes(): number {
-    return this.buffer.bytes;
+    return this.buffer.bytes + this.seenBelow.byteLength;
   }
 }

@@ -4,6 +4,7 @@ import type { Strategy } from '../strategies/strategy';
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Connections } from './connections';
+import type { Hop } from './hop';
 
 /**
  * The users' sends: a superposition of per-user Poisson processes (one pending event for all),
@@ -11,7 +12,8 @@ import type { Connections } from './connections';
  * message to the strategy.
  */
 export class Workload {
-  private readonly lWriteUp: number;
+  /** Client → server → chat service → DB. */
+  private readonly writeUp: Hop;
   private readonly ratePerUs: number;
 
   constructor(
@@ -21,21 +23,32 @@ export class Workload {
     private readonly strategy: Strategy,
   ) {
     const s = w.scenario;
-    this.lWriteUp = w.kernel.addLane(w.clientHopUs + w.procUs + 2 * w.dcHopUs);
+    this.writeUp = w.hop(w.procUs, w.clientHopUs + 2 * w.dcHopUs, 3);
     this.ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
   }
 
+  /**
+   * When the next send happens, exactly (µs, fractional): the gaps accumulate in float and only
+   * the absolute time is rounded for the kernel, so the offered rate is right at any rate (whole
+   * µs gaps would make 1,000,000 sends/s come out 4 % high).
+   */
+  private nextSendUs = 0;
+
   /** Schedules the first send. */
   start(): void {
-    if (this.ratePerUs > 0) this.w.kernel.schedule(this.w.rngSend.exp(1 / this.ratePerUs), E_SEND);
+    if (this.ratePerUs <= 0) return;
+    this.nextSendUs = this.w.rngSend.exp(1 / this.ratePerUs);
+    this.w.kernel.scheduleAt(Math.round(this.nextSendUs), E_SEND);
   }
 
   onSend(): void {
     const w = this.w;
     const k = w.kernel;
     const u = w.rngSend.int(w.users);
-    k.schedule(w.rngSend.exp(1 / this.ratePerUs), E_SEND);
-    k.scheduleLane(this.lWriteUp, E_WRITE_AT_DB, u);
+    this.nextSendUs += w.rngSend.exp(1 / this.ratePerUs);
+    k.scheduleAt(Math.round(this.nextSendUs), E_SEND);
+    const t0 = packTime(k.now);
+    this.writeUp.send(E_WRITE_AT_DB, u, t0, 0, 0, u, t0);
     if (w.traced(u)) {
       const srv = NodeId.ServerBase + this.connections.pickAnyServer(u);
       const t0 = k.now;
@@ -47,21 +60,26 @@ export class Workload {
     }
   }
 
-  onWriteAtDb(u: number): void {
-    if (!this.db.submit(DbOp.Write, u, 0)) {
+  /** The write reaches the DB; a full DB turns it away (a failed send, never silently dropped). */
+  onWriteAtDb(u: number, t0: number): void {
+    if (!this.db.submit(DbOp.Write, u, t0)) {
       this.w.t.dbRejected++;
       this.w.t.sendsFailed++;
     }
   }
 
-  /** The DB committed user u's message: assign the room sequence number and route it. */
-  commit(sender: number): void {
+  /**
+   * The DB committed user u's message: assign the room sequence number and route it. `t0` is the
+   * moment the sender pressed send: every delivery's latency is measured from it (end to end, so
+   * time queued at the DB shows).
+   */
+  commit(sender: number, t0: number): void {
     const w = this.w;
     w.t.dbWrites++;
     w.t.messagesSent++;
     const room = w.roomOf(sender);
     const seq = ++w.roomSeq[room]!;
     w.t.expectedDeliveries += w.membersOf(room) - 1;
-    this.strategy.route(sender, room, seq, packTime(w.kernel.now));
+    this.strategy.route(sender, room, seq, t0);
   }
 }

@@ -1,8 +1,9 @@
 import { DbOp, type Database } from '../model/database';
 import { RoomLog } from '../model/roomLog';
 import { NONE } from '../model/servers';
-import { E_POLL, E_POLL_RESPONSE, E_READ_AT_DB } from '../events';
+import { ageUs, E_POLL, E_POLL_RESPONSE, E_READ_AT_DB } from '../events';
 import { MsgKind, NodeId } from '../types';
+import type { Hop } from '../mechanisms/hop';
 import type { World } from '../world';
 import type { Strategy } from './strategy';
 
@@ -17,8 +18,9 @@ export class PollingStrategy implements Strategy {
   /** Commit times per room, for the latency of each message a read returns. */
   private readonly log: RoomLog;
   private readonly lPoll: number;
-  private readonly lReadUp: number;
-  private readonly lReadDown: number;
+  /** Client → server → DB, and back. */
+  private readonly readUp: Hop;
+  private readonly readDown: Hop;
   /** Polls between the LB and the client's receipt of the response (open "connections"). */
   inflight = 0;
 
@@ -29,8 +31,8 @@ export class PollingStrategy implements Strategy {
     const s = w.scenario;
     const k = w.kernel;
     this.lPoll = k.addLane(Math.round(s.pollIntervalS * 1e6), s.users, true);
-    this.lReadUp = k.addLane(w.clientHopUs + w.procUs + w.dcHopUs);
-    this.lReadDown = k.addLane(w.dcHopUs + w.procUs + w.clientHopUs);
+    this.readUp = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 1);
+    this.readDown = w.hop(w.procUs, w.dcHopUs + w.clientHopUs, 2);
     this.ownUnseen = new Uint16Array(s.users);
     const roomRatePerS = (w.membersOf(0) * s.messagesPerUserPerMin) / 60;
     this.log = new RoomLog(
@@ -59,9 +61,11 @@ export class PollingStrategy implements Strategy {
     }
   }
 
-  route(sender: number, room: number, seq: number): void {
+  route(sender: number, room: number, seq: number, t0: number): void {
     const w = this.w;
-    this.log.record(room, seq, sender - room * w.roomSize, w.kernel.now);
+    const now = w.kernel.now;
+    // The log keeps the send time: a read's latency is end to end, DB queueing included.
+    this.log.record(room, seq, sender - room * w.roomSize, now - ageUs(now, t0));
     const own = this.ownUnseen[sender]!;
     if (own < 0xffff) this.ownUnseen[sender] = own + 1;
   }
@@ -86,7 +90,7 @@ export class PollingStrategy implements Strategy {
     pool.lbPending[srv]!++;
     this.inflight++;
     pool.handled[srv]!++;
-    k.scheduleLane(this.lReadUp, E_READ_AT_DB, u, srv);
+    this.readUp.send(E_READ_AT_DB, u, srv, 0, 0, u, k.now);
     if (w.traced(u)) {
       const t1 = k.now + w.clientHopUs;
       w.trace.add(MsgKind.Poll, NodeId.Client, NodeId.ServerBase + srv, k.now, t1, u);
@@ -111,7 +115,7 @@ export class PollingStrategy implements Strategy {
     }
     if (!this.db.submit(DbOp.Read, u, srv)) {
       w.t.dbRejected++;
-      w.kernel.scheduleLane(this.lReadDown, E_POLL_RESPONSE, u, srv, 0, 1);
+      this.readDown.send(E_POLL_RESPONSE, u, srv, 0, 1, u, w.kernel.now);
     }
   }
 
@@ -131,12 +135,12 @@ export class PollingStrategy implements Strategy {
     const others = S - L - own;
     w.lastSeq[u] = S;
     this.ownUnseen[u] = 0;
+    const delayUs = this.readDown.send(E_POLL_RESPONSE, u, srv, others, 0, u, k.now);
     if (others > 0) {
-      const arrivalUs = k.now + w.dcHopUs + w.procUs + w.clientHopUs;
+      const arrivalUs = k.now + delayUs;
       const recorded = this.log.latencies(room, L, S, u - room * w.roomSize, arrivalUs, w.metrics);
       w.t.latencyUnrecorded += others - recorded;
     }
-    k.scheduleLane(this.lReadDown, E_POLL_RESPONSE, u, srv, others, 0);
     if (w.traced(u)) {
       const t1 = k.now + w.dcHopUs;
       w.trace.add(MsgKind.PollResponse, NodeId.Db, NodeId.ServerBase + srv, k.now, t1, u);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimHarness, expectNear } from '../testing/harness';
+import { SimHarness, erlangC, expectNear } from '../testing/harness';
 
 const base = {
   strategy: 'pubsub' as const,
@@ -18,15 +18,24 @@ describe('pub/sub', () => {
   });
 
   it('delivers in a few network hops, whatever the poll interval', () => {
-    const run = (pollIntervalS: number) => new SimHarness({ ...base, pollIntervalS }).runTo(30).result;
+    const run = (pollIntervalS: number) =>
+      new SimHarness({ ...base, pollIntervalS, networkJitter: 0 }).runTo(30).result;
     const a = run(1);
     const b = run(60);
     const s = a.scenario;
-    // DB → chat → broker, broker routing, broker → server, server processing, server → client.
-    const hopsMs =
+    // End to end, from the sender's send: client → server, processing, server → chat → DB; the
+    // DB query (exponential service, M/M/c wait); then DB → chat → broker, broker routing,
+    // broker → server, server processing, server → client.
+    const writeMs = s.clientRttMs / 2 + s.serverProcessingMs + 2 * (s.networkRttMs / 2);
+    const lambdaPerMs = (s.users * s.messagesPerUserPerMin) / 60 / 1000;
+    const offered = lambdaPerMs * s.dbQueryMs;
+    const waitMs = (erlangC(s.dbConcurrency, offered) * s.dbQueryMs) / (s.dbConcurrency - offered);
+    const pushMs =
       3 * (s.networkRttMs / 2) + 1000 / s.brokerCapacityPerS + s.serverProcessingMs + s.clientRttMs / 2;
-    expectNear(a.latencyMs.mean, hopsMs, 0.02, 'mean latency');
-    expect(a.latencyMs.p99).toBeLessThan(hopsMs * 1.1);
+    const fixedMs = writeMs + pushMs;
+    expectNear(a.latencyMs.mean, fixedMs + s.dbQueryMs + waitMs, 0.02, 'mean latency');
+    // With constant hops the spread is the DB's: p99 of an exponential is ln 100 × its mean.
+    expectNear(a.latencyMs.p99, fixedMs + Math.log(100) * s.dbQueryMs, 0.03, 'p99 latency');
     expect(b.latencyMs).toEqual(a.latencyMs);
   });
 

@@ -12,6 +12,7 @@ import {
 } from '../events';
 import type { Connections } from '../mechanisms/connections';
 import { MsgKind, NodeId, type ActionReport } from '../types';
+import type { Hop } from '../mechanisms/hop';
 import type { World } from '../world';
 import type { Strategy } from './strategy';
 
@@ -23,11 +24,14 @@ export class PubSubStrategy implements Strategy {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
-  private readonly lCommitToBroker: number;
-  private readonly lBrokerToServer: number;
-  private readonly lSubscribe: number;
+  /** DB → chat service → broker; broker → server; server → broker (subscribe). */
+  private readonly toBroker: Hop;
+  private readonly brokerToServer: Hop;
+  private readonly subscribeHop: Hop;
   /** One monotone lane per broker shard (each shard is a FIFO). */
   private readonly lBrokerOut: number[];
+  /** Per room: the last message whose publish the broker turned away (one failed send each). */
+  private readonly failedSeq: Uint32Array;
   /** Per-server marks for counting distinct servers without allocating. */
   private readonly stamp = new Int32Array(64).fill(-1);
   private stampEpoch = 0;
@@ -39,10 +43,11 @@ export class PubSubStrategy implements Strategy {
   ) {
     const k = w.kernel;
     this.subServer = new Uint16Array(w.users).fill(NONE);
-    this.lCommitToBroker = k.addLane(2 * w.dcHopUs);
-    this.lBrokerToServer = k.addLane(w.dcHopUs);
+    this.failedSeq = new Uint32Array(w.rooms);
+    this.toBroker = w.hop(0, 2 * w.dcHopUs, 6);
+    this.brokerToServer = w.hop(0, w.dcHopUs, 7);
     this.lBrokerOut = brokers.map(() => k.addLane(-1));
-    this.lSubscribe = k.addLane(w.dcHopUs);
+    this.subscribeHop = w.hop(0, w.dcHopUs, 8, false);
   }
 
   warmStart(): void {
@@ -64,26 +69,19 @@ export class PubSubStrategy implements Strategy {
       w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender);
     }
     if (w.scenario.topic === 'room') {
-      k.scheduleLane(
-        this.lCommitToBroker,
-        E_PUBLISH_AT_BROKER,
-        room,
-        seq,
-        t0,
-        packCopy(F_ROOM, sender - first),
-      );
+      this.toBroker.send(E_PUBLISH_AT_BROKER, room, seq, t0, packCopy(F_ROOM, sender - first), room, seq);
       return;
     }
     const members = w.membersOf(room);
     for (let i = 0; i < members; i++) {
       const r = first + i;
-      if (r !== sender) k.scheduleLane(this.lCommitToBroker, E_PUBLISH_AT_BROKER, r, seq, t0, 0);
+      if (r !== sender) this.toBroker.send(E_PUBLISH_AT_BROKER, r, seq, t0, 0, r, seq);
     }
   }
 
   onConnected(u: number, srv: number): void {
     const w = this.w;
-    w.kernel.scheduleLane(this.lSubscribe, E_SUBSCRIBE, u, srv);
+    this.subscribeHop.send(E_SUBSCRIBE, u, srv, 0, 0, u, w.kernel.now);
     if (w.traced(u))
       w.trace.add(
         MsgKind.Coord,
@@ -123,9 +121,15 @@ export class PubSubStrategy implements Strategy {
     const shard = this.shardOf(target, flags);
     const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
-      // Backlog full, or the shard is down: at-most-once, the publish is gone.
+      // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
+      // send failed (counted once per message: a user-topic message is several publishes).
       w.t.brokerDropped++;
       w.t.lostDeliveries += recipients;
+      const room = flags & F_ROOM ? target : w.roomOf(target);
+      if (this.failedSeq[room] !== seq) {
+        this.failedSeq[room] = seq;
+        w.t.sendsFailed++;
+      }
       return;
     }
     // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
@@ -181,7 +185,7 @@ export class PubSubStrategy implements Strategy {
   private fanout(r: number, seq: number, t0: number, srv: number): void {
     const w = this.w;
     const k = w.kernel;
-    k.scheduleLane(this.lBrokerToServer, E_PUSH_AT_SERVER, r, seq, t0, srv);
+    this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
     if (w.traced(r))
       w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r);
   }
@@ -232,7 +236,41 @@ export class PubSubStrategy implements Strategy {
     return pending;
   }
 
+  /**
+   * Topics with at least one subscription, and subscriptions (a server subscribed to a topic),
+   * counted from who is subscribed where: user topics — one per subscribed user; room topics —
+   * one per (room, server) with a subscribed member. O(users): the read side asks at most once a
+   * simulated second.
+   */
+  tally(): { topics: number; subscriptions: number } {
+    const w = this.w;
+    const sub = this.subServer;
+    if (w.scenario.topic === 'user') {
+      let n = 0;
+      for (let u = 0; u < sub.length; u++) if (sub[u] !== NONE) n++;
+      return { topics: n, subscriptions: n };
+    }
+    let topics = 0;
+    let subscriptions = 0;
+    for (let room = 0; room < w.rooms; room++) {
+      const first = room * w.roomSize;
+      const members = w.membersOf(room);
+      const epoch = ++this.stampEpoch;
+      let distinct = 0;
+      for (let i = 0; i < members; i++) {
+        const srv = sub[first + i]!;
+        if (srv !== NONE && this.stamp[srv] !== epoch) {
+          this.stamp[srv] = epoch;
+          distinct++;
+        }
+      }
+      subscriptions += distinct;
+      if (distinct > 0) topics++;
+    }
+    return { topics, subscriptions };
+  }
+
   memoryBytes(): number {
-    return this.subServer.byteLength;
+    return this.subServer.byteLength + this.failedSeq.byteLength;
   }
 }
