@@ -7,7 +7,7 @@ import { TraceBuffer } from './metrics/trace';
 import { Broker } from './model/broker';
 import { Database, DbOp } from './model/database';
 import { HashRing } from './model/hashRing';
-import { MigrationBuffer } from './model/migrationBuffer';
+import { BufferPush, MigrationBuffer } from './model/migrationBuffer';
 import { RoomLog } from './model/roomLog';
 import { NONE, ServerPool } from './model/servers';
 import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
@@ -22,6 +22,7 @@ import {
   type SampleView,
   type SeriesRow,
   type ServerInfo,
+  type StoreBudgets,
   type Totals,
 } from './types';
 
@@ -174,7 +175,7 @@ export class Simulation implements EventHandler {
   private readonly stamp: Int32Array;
   private stampEpoch = 0;
 
-  constructor(input: ScenarioInput | Scenario) {
+  constructor(input: ScenarioInput | Scenario, budgets: StoreBudgets = {}) {
     const s = normalizeScenario(input);
     this.scenario = s;
     this.strategy = s.strategy;
@@ -221,11 +222,18 @@ export class Simulation implements EventHandler {
     this.subServer = new Uint16Array(s.strategy === 'pubsub' ? n : 0).fill(NONE);
     this.roomSeq = new Uint32Array(this.rooms);
 
-    const roomRatePerS = (this.membersOf(0) * s.messagesPerUserPerMin) / 60;
-    const logCap = polling ? RoomLog.capacityFor(roomRatePerS, s.pollIntervalS + 2 * s.pollJitterS + 1) : 0;
-    this.log = new RoomLog(polling ? this.rooms : 0, logCap);
+    // A room commits no faster than its share of what the DB can serve (the rest is refused).
+    const roomRatePerS = Math.min(
+      (this.membersOf(0) * s.messagesPerUserPerMin) / 60,
+      (s.dbConcurrency * 1000) / s.dbQueryMs / this.rooms,
+    );
+    const logCap =
+      polling && roomRatePerS > 0
+        ? RoomLog.capacityFor(roomRatePerS, s.pollIntervalS + 2 * s.pollJitterS + 1)
+        : 0;
+    this.log = new RoomLog(polling ? this.rooms : 0, logCap, budgets.roomLogBytes);
     this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), polling);
-    this.buffer = new MigrationBuffer(n);
+    this.buffer = new MigrationBuffer(n, undefined, budgets.migrationBufferBytes);
     this.brokers = Array.from(
       { length: s.brokerShards },
       () => new Broker(s.brokerCapacityPerS, s.brokerMaxQueue),
@@ -576,7 +584,8 @@ export class Simulation implements EventHandler {
     const others = S - L - own;
     this.lastSeq[u] = S;
     this.ownUnseen[u] = 0;
-    if (others > 0) {
+    if (others > 0 && !this.log.logs(room)) this.t.latencyUnsampled += others;
+    else if (others > 0) {
       const arrivalUs = k.now + this.dcHopUs + this.procUs + this.clientHopUs;
       const recorded = this.log.latencies(room, L, S, u - room * this.roomSize, arrivalUs, this.metrics);
       this.t.latencyUnrecorded += others - recorded;
@@ -623,7 +632,9 @@ export class Simulation implements EventHandler {
     // The new owner keeps copies for a moving user until it connects (dual-send window).
     const mig = this.migration;
     if (flags & F_TWIN && mig !== null && this.ownerNew !== null && this.ownerNew[r] === srv) {
-      if (!this.buffer.push(r, seq, commitI32)) this.lose(r, seq, F_TWIN);
+      const kept = this.buffer.push(r, seq, commitI32);
+      if (kept === BufferPush.OverBudget) this.t.bufferRefused++;
+      if (kept !== BufferPush.Kept) this.lose(r, seq, F_TWIN);
       return;
     }
     if (this.traced(r))
@@ -1339,6 +1350,11 @@ export class Simulation implements EventHandler {
     return this.metrics.rows();
   }
 
+  /** Series rows that start after simulated second `tS` (a reader's cursor): O(new rows). */
+  seriesAfter(tS: number): SeriesRow[] {
+    return this.metrics.rowsAfter(tS);
+  }
+
   /** The Result contract (DESIGN.md) at the current simulated time. */
   result(wallMs = 0): Result {
     const totals: Totals = { ...this.t, pendingDeliveries: this.countPending() };
@@ -1374,7 +1390,7 @@ export class Simulation implements EventHandler {
     };
   }
 
-  /** Bytes held by the engine's typed arrays (for the memory-per-user figure). */
+  /** Bytes held by the engine's stores (typed arrays): what a checkpoint copies, about. */
   memoryBytes(): number {
     const arrays = [
       this.lastSeq,
@@ -1386,13 +1402,14 @@ export class Simulation implements EventHandler {
       this.subServer,
       this.roomSeq,
     ];
-    let n = this.kernel.bytes + this.log.bytes + this.buffer.bytes;
+    let n = this.kernel.bytes + this.log.bytes + this.buffer.bytes + this.db.bytes + this.metrics.bytes;
+    n += this.trace.bytes;
     for (const a of arrays) if (a) n += a.byteLength;
     return n;
   }
 }
 
 /** Creates a simulation; throws {@link ScenarioError} on invalid input. */
-export function createSimulation(input: ScenarioInput | Scenario): Simulation {
-  return new Simulation(input);
+export function createSimulation(input: ScenarioInput | Scenario, budgets?: StoreBudgets): Simulation {
+  return new Simulation(input, budgets);
 }
