@@ -93,6 +93,7 @@ export class SimHost {
   private checkpoints: CheckpointStore<Saved> | null = null;
   /** Wall ms the last checkpoint copy took, and when it ended. */
   private copyCostMs = 0;
+  private lastTickLimited = false;
   private lastCopyWall = -Infinity;
   private actions: BranchAction[] = [];
   /** Branch actions applied to the running simulation. */
@@ -127,6 +128,11 @@ export class SimHost {
       this.sim !== null &&
       (this.pacer.active || this.seekTargetUs !== null || (this.dirty && !this.awaitingAck))
     );
+  }
+
+  /** The last tick was cut short by its wall budget (running flat out, or re-running a seek). */
+  get saturated(): boolean {
+    return this.sim !== null && (this.lastTickLimited || this.seekTargetUs !== null);
   }
 
   /** Simulated times of the checkpoints held (tests and diagnostics). */
@@ -182,6 +188,7 @@ export class SimHost {
     } else {
       const sim = this.sim;
       const r = this.pacer.tick(sim);
+      this.lastTickLimited = r.limited;
       if (r.events > 0 || this.pacer.active) {
         this.collectTrace(sim);
         this.dirty = true;
