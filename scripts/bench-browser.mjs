@@ -6,6 +6,7 @@
 //   npm run bench:browser                      # all strategies + interactions + a soak
 //   npm run bench:browser -- --only pubsub     # one strategy
 //   npm run bench:browser -- --soak-sim-s 3600 # soak until an hour of simulated time
+//   BENCH_PORT=4324 npm run bench:browser      # serve on a port of your own
 //
 // Measurements live here, never in timed unit tests.
 import { preview } from 'vite';
@@ -33,8 +34,10 @@ if (!executablePath) {
   process.exit(1);
 }
 
+// Several checkouts may bench at once: BENCH_PORT (or E2E_PORT) gives each its own port.
+const port = Number(process.env.BENCH_PORT ?? process.env.E2E_PORT ?? 4399);
 const server = await preview({
-  preview: { port: 4399, strictPort: false, host: '127.0.0.1', open: false },
+  preview: { port, strictPort: false, host: '127.0.0.1', open: false },
   logLevel: 'silent',
 });
 const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4399/';

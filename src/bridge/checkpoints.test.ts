@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type LiveSnapshot } from '../engine';
+import { Simulation, createSimulation, type LiveSnapshot } from '../engine';
 import { CheckpointStore, checkpointLimit } from './checkpoints';
 import { SimHost } from './host';
 import type { Frame, FromWorker } from './protocol';
@@ -36,10 +36,40 @@ describe('CheckpointStore', () => {
     expect(() => s.add(3, 3)).toThrow();
   });
 
-  it('budgets fewer copies for bigger worlds, never fewer than 3', () => {
-    expect(checkpointLimit(1000)).toBe(24);
-    expect(checkpointLimit(100_000)).toBeGreaterThanOrEqual(20);
-    expect(checkpointLimit(1_000_000)).toBe(3);
+  it('budgets copies by the bytes of one copy, at least 3 and at most 24', () => {
+    expect(checkpointLimit(100_000)).toBe(24);
+    expect(checkpointLimit(8e6)).toBe(24);
+    expect(checkpointLimit(38e6)).toBe(6);
+    expect(checkpointLimit(600e6)).toBe(3);
+    // Checkpoints × copy stays within the budget whenever more than the floor of 3 fit.
+    for (const bytes of [1e6, 5e6, 20e6, 50e6, 78e6]) {
+      const n = checkpointLimit(bytes, 240e6);
+      if (n > 3) expect(n * (bytes + 2e6)).toBeLessThanOrEqual(240e6);
+    }
+  });
+
+  it('sizes a big world from what the engine holds, not from its users', () => {
+    // A million users polling at the sliders' worst: the engine says how big one copy is.
+    const sim = createSimulation({
+      strategy: 'polling',
+      users: 1_000_000,
+      pollIntervalS: 60,
+      messagesPerUserPerMin: 60,
+    });
+    const bytes = sim.memoryBytes();
+    const n = checkpointLimit(bytes);
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(n * (bytes + 2e6)).toBeLessThanOrEqual(240e6);
+  });
+
+  it('thins at once when its bound is lowered', () => {
+    const s = new CheckpointStore<number>(10);
+    for (let t = 0; t <= 45; t += 5) s.add(t, t);
+    expect(s.size).toBe(10);
+    s.max = 4;
+    expect(s.size).toBe(4);
+    expect(s.times[0]).toBe(0);
+    expect(s.times[3]).toBe(45);
   });
 });
 
@@ -157,5 +187,36 @@ describe('SimHost rewind', () => {
     expect(h.host.seeking).toBe(false);
     h.settle();
     expect(h.last().live.nowUs).toBe(7_000_000);
+  });
+
+  it('spaces copies by what they cost in wall time, so copying stays a few % of the run', () => {
+    const clock = { t: 0 };
+    const copyMs = 40;
+    let copies = 0;
+    const host = new SimHost({
+      now: () => clock.t,
+      create: (s) => {
+        const sim = createSimulation(s);
+        // A big world: each copy takes 40 ms of wall time.
+        sim.checkpoint = () => {
+          clock.t += copyMs;
+          copies++;
+          return Simulation.prototype.checkpoint.call(sim);
+        };
+        return sim;
+      },
+      post: () => {},
+      checkpointEveryUs: 1_000_000,
+    });
+    host.handle({ type: 'init', runId: 1, scenario: SCENARIO, playing: true, speed: 10 });
+    for (let i = 0; i < 200; i++) {
+      clock.t += 100;
+      host.tick();
+    }
+    const times = host.checkpointTimesUs;
+    expect(copies).toBeGreaterThanOrEqual(4);
+    expect((copies * copyMs) / clock.t).toBeLessThanOrEqual(0.035);
+    // Spacing in simulated time follows: ~1.3 s of wall at ×10 between copies.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(5_000_000);
   });
 });

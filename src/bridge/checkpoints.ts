@@ -15,9 +15,22 @@ export interface Checkpoint<T> {
 
 export class CheckpointStore<T> {
   private items: Checkpoint<T>[] = [];
+  private maxItems: number;
 
-  constructor(readonly max: number) {
+  constructor(max: number) {
     if (!(max >= 2)) throw new Error('a checkpoint store needs room for at least 2');
+    this.maxItems = max;
+  }
+
+  /** Checkpoints kept at most; lowering it thins at once (a world that grew gets fewer copies). */
+  get max(): number {
+    return this.maxItems;
+  }
+
+  set max(n: number) {
+    if (!(n >= 2)) throw new Error('a checkpoint store needs room for at least 2');
+    this.maxItems = n;
+    while (this.items.length > n) this.thin();
   }
 
   get size(): number {
@@ -42,7 +55,7 @@ export class CheckpointStore<T> {
     if (last && atUs < last.atUs) throw new Error('checkpoints must be added in time order');
     if (last && atUs === last.atUs) this.items.pop();
     this.items.push({ atUs, state });
-    while (this.items.length > this.max) this.thin();
+    while (this.items.length > this.maxItems) this.thin();
   }
 
   /** The newest checkpoint at or before `tUs`, or null. */
@@ -79,12 +92,23 @@ export class CheckpointStore<T> {
   }
 }
 
+/** Bytes all rewind checkpoints together may take by default. */
+export const CHECKPOINT_BUDGET_BYTES = 240e6;
+
 /**
- * How many checkpoints fit a memory budget for a world of `users` users. Measured in Node at 100K
- * users: a copy takes 3–7 MB (up to ~65 bytes a user, polling the largest) and 7–18 ms; 80 bytes a
- * user leaves headroom. At least 3, so a big world still has t = 0, a middle and the newest.
+ * How many checkpoints fit a memory budget when one copy of the world holds `bytesPerCopy` (the
+ * engine's `memoryBytes()`: its stores are what a copy duplicates), plus ~2 MB of small objects
+ * per copy. At least 3, so a big world still has t = 0, a middle and the newest; at most 24.
  */
-export function checkpointLimit(users: number, budgetBytes = 240e6): number {
-  const perCopy = users * 80 + 2e6;
+export function checkpointLimit(bytesPerCopy: number, budgetBytes = CHECKPOINT_BUDGET_BYTES): number {
+  const perCopy = Math.max(0, bytesPerCopy) + 2e6;
   return Math.max(3, Math.min(24, Math.floor(budgetBytes / perCopy)));
+}
+
+/**
+ * Bytes of one copy of a world when the engine cannot say: ~80 bytes a user (measured in Node at
+ * 100K users: 3–7 MB a copy) — only for simulations without `memoryBytes()`.
+ */
+export function guessBytesPerCopy(users: number): number {
+  return users * 80;
 }

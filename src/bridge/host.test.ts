@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, ScenarioError, TRACE_STRIDE } from '../engine';
+import { DEFAULT_SCENARIO, ScenarioError, TRACE_STRIDE, createSimulation } from '../engine';
 import type { ActionReport, LiveSnapshot, RingView, SampleView, Scenario, SeriesRow } from '../engine';
 import { SimHost, type HostSim } from './host';
 import type { Frame, FromWorker } from './protocol';
@@ -198,5 +198,25 @@ describe('SimHost', () => {
     host.handle({ type: 'init', runId: 3, scenario: DEFAULT_SCENARIO, playing: true, speed: 1 });
     expect(posted).toEqual([{ type: 'error', runId: 3, field: 'users', message: 'users: too big' }]);
     expect(host.busy).toBe(false);
+  });
+
+  it('says it is saturated only while ticks run out of wall budget (the worker then skips the timer)', () => {
+    const clock = { t: 0 };
+    const host = new SimHost({
+      // Every reading of the clock is 5 ms later: a tick's 12 ms budget runs out mid-way.
+      now: () => (clock.t += 5),
+      create: (s) => createSimulation(s),
+      post: () => {},
+    });
+    const scenario = { ...DEFAULT_SCENARIO, users: 20_000 };
+    host.handle({ type: 'init', runId: 1, scenario, playing: true, speed: 1000 });
+    for (let i = 0; i < 3; i++) host.tick();
+    expect(host.saturated).toBe(true);
+    host.handle({ type: 'speed', speed: 0.001 });
+    for (let i = 0; i < 3; i++) host.tick();
+    expect(host.saturated).toBe(false);
+    host.handle({ type: 'play', playing: false });
+    host.tick();
+    expect(host.saturated).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ import type {
   Scenario,
   SeriesRow,
 } from '../engine';
-import { CheckpointStore, checkpointLimit } from './checkpoints';
+import { CheckpointStore, checkpointLimit, guessBytesPerCopy } from './checkpoints';
 import { Pacer, type PacedSim } from './pacer';
 import type { Frame, FromWorker, ToWorker } from './protocol';
 
@@ -29,6 +29,10 @@ export interface HostSim extends PacedSim {
   ringView(): RingView;
   sampleView(): SampleView;
   series(): SeriesRow[];
+  /** Series rows that start after simulated second `tS` (a cursor; cheaper than `series()`). */
+  seriesAfter?(tS: number): SeriesRow[];
+  /** Bytes the world's stores hold: what one checkpoint copies (sizes the checkpoint budget). */
+  memoryBytes?(): number;
   /** A deep copy that runs on exactly as this one would (rewind); without it there is no rewind. */
   checkpoint?(): HostSim;
   /** Events run so far: replays an action after exactly as many events as it originally followed. */
@@ -59,9 +63,15 @@ export interface HostOptions {
   sampleEveryMs?: number;
   /** Series rows kept for the page per frame at most. */
   maxSeriesRows?: number;
-  /** Simulated µs between rewind checkpoints. */
+  /** Simulated µs between rewind checkpoints at least. */
   checkpointEveryUs?: number;
-  /** Checkpoints kept at most (default: what a memory budget allows for the scenario's users). */
+  /**
+   * Share of wall time copying checkpoints may take at most: after a copy that took C ms the next
+   * waits C ÷ share wall ms (and `checkpointEveryUs` simulated), so a big world is copied rarely
+   * and a small one often, and the run keeps its speed either way.
+   */
+  maxCopyShare?: number;
+  /** Checkpoints kept at most (default: what a memory budget allows for the world's size). */
   maxCheckpoints?: number;
   /** Wall ms one tick of a seek's re-run may spend (the worker stays responsive to messages). */
   seekBudgetMs?: number;
@@ -81,6 +91,10 @@ export class SimHost {
   private sentRingVersion = -1;
   private lastSampleWall = -Infinity;
   private checkpoints: CheckpointStore<Saved> | null = null;
+  /** Wall ms the last checkpoint copy took, and when it ended. */
+  private copyCostMs = 0;
+  private lastTickLimited = false;
+  private lastCopyWall = -Infinity;
   private actions: BranchAction[] = [];
   /** Branch actions applied to the running simulation. */
   private applied = 0;
@@ -97,6 +111,7 @@ export class SimHost {
       sampleEveryMs: 250,
       maxSeriesRows: 900,
       checkpointEveryUs: 5_000_000,
+      maxCopyShare: 0.03,
       seekBudgetMs: 12,
       ...opts,
     };
@@ -113,6 +128,11 @@ export class SimHost {
       this.sim !== null &&
       (this.pacer.active || this.seekTargetUs !== null || (this.dirty && !this.awaitingAck))
     );
+  }
+
+  /** The last tick was cut short by its wall budget (running flat out, or re-running a seek). */
+  get saturated(): boolean {
+    return this.sim !== null && (this.lastTickLimited || this.seekTargetUs !== null);
   }
 
   /** Simulated times of the checkpoints held (tests and diagnostics). */
@@ -168,6 +188,7 @@ export class SimHost {
     } else {
       const sim = this.sim;
       const r = this.pacer.tick(sim);
+      this.lastTickLimited = r.limited;
       if (r.events > 0 || this.pacer.active) {
         this.collectTrace(sim);
         this.dirty = true;
@@ -177,13 +198,26 @@ export class SimHost {
     if (this.dirty && !this.awaitingAck && this.seekTargetUs === null) this.sendFrame(this.sim);
   }
 
-  /** Takes a checkpoint when this branch reaches new simulated time far enough past the last one. */
+  /**
+   * Takes a checkpoint when this branch reaches new simulated time far enough past the last one,
+   * and enough wall time has passed to keep copying within `maxCopyShare` of it.
+   */
   private maybeCheckpoint(sim: HostSim): void {
     if (sim.nowUs > this.headUs) this.headUs = sim.nowUs;
     const cps = this.checkpoints;
     if (!cps || !sim.checkpoint) return;
-    if (sim.nowUs >= cps.newestUs + this.opts.checkpointEveryUs)
-      cps.add(sim.nowUs, { sim: sim.checkpoint(), applied: this.applied });
+    if (sim.nowUs < cps.newestUs + this.opts.checkpointEveryUs) return;
+    const t0 = this.opts.now();
+    if (cps.size > 0 && t0 - this.lastCopyWall < this.copyCostMs / this.opts.maxCopyShare) return;
+    cps.add(sim.nowUs, { sim: sim.checkpoint(), applied: this.applied });
+    this.lastCopyWall = this.opts.now();
+    this.copyCostMs = this.lastCopyWall - t0;
+    // The world grows as it runs (queues fill): re-size the store from what a copy now holds.
+    if (this.opts.maxCheckpoints === undefined) cps.max = checkpointLimit(this.bytesPerCopy(sim));
+  }
+
+  private bytesPerCopy(sim: HostSim): number {
+    return sim.memoryBytes ? sim.memoryBytes() : guessBytesPerCopy(sim.scenario.users);
   }
 
   /** Playing or acting from the past starts a new future: the old one's checkpoints and actions go. */
@@ -269,8 +303,10 @@ export class SimHost {
     this.headUs = 0;
     this.seekTargetUs = null;
     this.checkpoints = new CheckpointStore(
-      this.opts.maxCheckpoints ?? checkpointLimit(this.sim.scenario.users),
+      this.opts.maxCheckpoints ?? checkpointLimit(this.bytesPerCopy(this.sim)),
     );
+    this.copyCostMs = 0;
+    this.lastCopyWall = -Infinity;
     this.maybeCheckpoint(this.sim);
     this.opts.post({ type: 'ready', runId, scenario: this.sim.scenario });
     this.dirty = true;
@@ -359,7 +395,9 @@ export class SimHost {
     let series: SeriesRow[] = [];
     const last = live.lastSecond;
     if (last && last.tS > this.seriesCursor) {
-      series = sim.series().filter((r) => r.tS > this.seriesCursor);
+      series = sim.seriesAfter
+        ? sim.seriesAfter(this.seriesCursor)
+        : sim.series().filter((r) => r.tS > this.seriesCursor);
       if (series.length > this.opts.maxSeriesRows) series = series.slice(-this.opts.maxSeriesRows);
       this.seriesCursor = last.tS;
     }

@@ -3,6 +3,7 @@
  * RSS is its own.
  */
 import { normalizeScenario, type Result, type ScenarioInput, type Strategy } from '../engine';
+import { createSimulation } from '../engine';
 import { runHeadless } from './headless';
 import { KERNEL_MICRO, runKernelMicro } from './kernelMicro';
 import { REFERENCE_POLL_DB, runReferencePollDb } from './referencePollDb';
@@ -97,6 +98,49 @@ function push(strategy: Strategy, users: number, addServerAtS: number | null): B
   };
 }
 
+/**
+ * The heaviest world the page's sliders reach (src/view/ui/LeftRail.tsx): a million users polling
+ * once a minute, 60 messages a minute each, rooms of two. Its room log once took rooms × backlog
+ * slots (686 MB RSS after 20 s); this row is there to watch `peakRssMb` and the engine's own
+ * `memoryBytes` (what a rewind checkpoint copies).
+ */
+function worstMemory(): BenchScenario {
+  const input: ScenarioInput = {
+    strategy: 'polling',
+    users: 1_000_000,
+    pollIntervalS: 60,
+    messagesPerUserPerMin: 60,
+    roomSize: 2,
+    durationS: 20,
+  };
+  return {
+    name: 'memory-worst-slider',
+    users: 1_000_000,
+    note: 'memory row: polling, 1M users, poll every 60 s, 60 messages/min, rooms of 2 (slider extremes), 20 s; wallMs includes setup',
+    run: () => {
+      const s = normalizeScenario(input);
+      const sim = createSimulation(s);
+      let peakBytes = sim.memoryBytes();
+      for (let t = 1; t <= s.durationS; t++) {
+        sim.runUntil(t * 1_000_000 + (t === s.durationS ? 1 : 0));
+        peakBytes = Math.max(peakBytes, sim.memoryBytes());
+      }
+      const r = sim.result();
+      return {
+        simSeconds: s.durationS,
+        events: r.engine.events,
+        extra: {
+          engineMemoryMb: round(peakBytes / 1024 / 1024, 1),
+          deliveries: r.totals.deliveries,
+          latencyUnsampled: r.totals.latencyUnsampled,
+          latencyUnrecorded: r.totals.latencyUnrecorded,
+          sendsFailed: r.totals.sendsFailed,
+        },
+      };
+    },
+  };
+}
+
 export const BENCH_SCENARIOS: BenchScenario[] = [
   {
     name: 'kernel-micro',
@@ -155,4 +199,5 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
   push('modulo-hashing', 1_000_000, 30),
   push('consistent-hashing', 1_000_000, 30),
   push('pubsub', 1_000_000, null),
+  worstMemory(),
 ];

@@ -34,7 +34,15 @@ import { ModuloHashing, RingHashing, type HashingStrategy } from './strategies/h
 import { PollingStrategy } from './strategies/polling';
 import { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
-import type { ActionReport, LiveSnapshot, Result, RingView, SampleView, SeriesRow } from './types';
+import type {
+  ActionReport,
+  LiveSnapshot,
+  Result,
+  RingView,
+  SampleView,
+  SeriesRow,
+  StoreBudgets,
+} from './types';
 import { Views } from './views';
 import { World } from './world';
 
@@ -65,7 +73,7 @@ export class Simulation {
   /** The kernel's event handler (kept off the public API: only the kernel calls it). */
   private readonly dispatcher: Dispatcher;
 
-  constructor(input: ScenarioInput | Scenario) {
+  constructor(input: ScenarioInput | Scenario, budgets: StoreBudgets = {}) {
     const s = normalizeScenario(input);
     this.scenario = s;
     const w = (this.w = new World(s));
@@ -85,14 +93,14 @@ export class Simulation {
     const connections = (this.connections = new Connections(w));
     switch (s.strategy) {
       case 'polling':
-        this.strategy = this.polling = new PollingStrategy(w, db);
+        this.strategy = this.polling = new PollingStrategy(w, db, budgets.roomLogBytes);
         break;
       case 'pubsub':
-        this.delivery = new Delivery(w, false);
+        this.delivery = new Delivery(w, false, budgets.migrationBufferBytes);
         this.strategy = this.pubsub = new PubSubStrategy(w, brokers, connections);
         break;
       default: {
-        const delivery = (this.delivery = new Delivery(w, true));
+        const delivery = (this.delivery = new Delivery(w, true, budgets.migrationBufferBytes));
         const H = s.strategy === 'modulo-hashing' ? ModuloHashing : RingHashing;
         this.strategy = this.hashing = new H(w, delivery, connections);
         connections.target = this.hashing;
@@ -223,6 +231,11 @@ export class Simulation {
     return this.views.series();
   }
 
+  /** Series rows that start after simulated second `tS` (a reader's cursor): O(new rows). */
+  seriesAfter(tS: number): SeriesRow[] {
+    return this.w.metrics.rowsAfter(tS);
+  }
+
   /** The Result contract (DESIGN.md) at the current simulated time. */
   result(wallMs = 0): Result {
     return this.views.result(wallMs);
@@ -239,7 +252,7 @@ export class Simulation {
     return this.views.dbStats();
   }
 
-  /** Bytes held by the engine's typed arrays (for the memory-per-user figure). */
+  /** Bytes held by the engine's stores (typed arrays): what a checkpoint copies, about. */
   memoryBytes(): number {
     return this.views.memoryBytes();
   }
@@ -326,6 +339,6 @@ class Dispatcher {
 }
 
 /** Creates a simulation; throws {@link ScenarioError} on invalid input. */
-export function createSimulation(input: ScenarioInput | Scenario): Simulation {
-  return new Simulation(input);
+export function createSimulation(input: ScenarioInput | Scenario, budgets?: StoreBudgets): Simulation {
+  return new Simulation(input, budgets);
 }

@@ -71,6 +71,30 @@ export interface Totals {
   brokerDropped: number;
   /** Deliveries whose commit time had left the room's bounded log (counted, latency not recorded). */
   latencyUnrecorded: number;
+  /**
+   * Polling deliveries made without timing because their room is outside the room log's sample:
+   * when the log cannot keep every room within its byte budget it keeps every k-th room, so the
+   * latency figures come from that unbiased sample of rooms. Counts (deliveries, reads, empty
+   * polls) are exact either way; 0 when every room is logged.
+   */
+  latencyUnsampled: number;
+  /**
+   * Copies a new owner could not keep for a moving user because the migration buffer was at its
+   * byte budget; each is a lost delivery (also in `lostDeliveries`), as when one user's own
+   * buffer is full.
+   */
+  bufferRefused: number;
+}
+
+/**
+ * Byte budgets of the engine's stores that grow with rooms or messages (defaults in the stores'
+ * modules). What a store cannot keep is counted in {@link Totals}, never silently dropped.
+ */
+export interface StoreBudgets {
+  /** Polling's room log (commit times for timing reads); beyond it rooms are sampled. */
+  roomLogBytes?: number;
+  /** Consistent hashing's migration buffer; beyond it copies are refused and lost. */
+  migrationBufferBytes?: number;
 }
 
 export interface LatencySummary {

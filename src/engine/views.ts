@@ -210,6 +210,6 @@ export class Views {
 
   memoryBytes(): number {
     const p = this.p;
-    return p.w.memoryBytes() + p.strategy.memoryBytes() + (p.delivery?.memoryBytes() ?? 0);
+    return p.w.memoryBytes() + p.db.bytes + p.strategy.memoryBytes() + (p.delivery?.memoryBytes() ?? 0);
   }
 }

@@ -102,6 +102,13 @@ export class World {
 
   /** Bytes of the shared per-user and per-room arrays. */
   memoryBytes(): number {
-    return this.kernel.bytes + this.conn.byteLength + this.lastSeq.byteLength + this.roomSeq.byteLength;
+    return (
+      this.kernel.bytes +
+      this.metrics.bytes +
+      this.trace.bytes +
+      this.conn.byteLength +
+      this.lastSeq.byteLength +
+      this.roomSeq.byteLength
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { MigrationBuffer } from '../model/migrationBuffer';
+import { BufferPush, MigrationBuffer } from '../model/migrationBuffer';
 import { NONE } from '../model/servers';
 import {
   ageUs,
@@ -42,10 +42,11 @@ export class Delivery {
   constructor(
     private readonly w: World,
     hashing: boolean,
+    migrationBufferBytes?: number,
   ) {
     this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4) : null;
     this.toClient = w.hop(w.procUs, w.clientHopUs, 5);
-    this.buffer = new MigrationBuffer(w.users);
+    this.buffer = new MigrationBuffer(w.users, undefined, migrationBufferBytes);
     this.seenBelow = new Uint32Array(hashing ? w.users : 0);
   }
 
@@ -98,7 +99,9 @@ export class Delivery {
     // The new owner keeps copies for a moving user until it connects (dual-send window).
     const next = this.ownerNew;
     if (flags & F_TWIN && next !== null && next[r] === srv) {
-      if (!this.buffer.push(r, seq, t0)) this.lose(r, seq, F_TWIN);
+      const kept = this.buffer.push(r, seq, t0);
+      if (kept === BufferPush.OverBudget) w.t.bufferRefused++;
+      if (kept !== BufferPush.Kept) this.lose(r, seq, F_TWIN);
       return;
     }
     if (w.traced(r))

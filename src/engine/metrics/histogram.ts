@@ -39,6 +39,11 @@ export class LatencyHistogram {
     this.sumUs += other.sumUs;
   }
 
+  /** Bytes of the bucket counts. */
+  get bytes(): number {
+    return this.h.estimatedFootprintInBytes;
+  }
+
   reset(): void {
     this.h.reset();
     this.sumUs = 0;

@@ -26,6 +26,8 @@ export function zeroTotals(): Totals {
     brokerDeliveries: 0,
     brokerDropped: 0,
     latencyUnrecorded: 0,
+    latencyUnsampled: 0,
+    bufferRefused: 0,
   };
 }
 
@@ -113,6 +115,16 @@ export class MetricsRecorder {
 
   rows(): SeriesRow[] {
     return this.series.rows();
+  }
+
+  /** Rows that start after simulated second `tS` (a reader's cursor): O(new rows). */
+  rowsAfter(tS: number): SeriesRow[] {
+    return this.series.rowsAfter(tS);
+  }
+
+  /** Bytes held by the series columns and histograms. */
+  get bytes(): number {
+    return this.series.bytes + (WINDOW_S + 3) * this.all.bytes;
   }
 }
 

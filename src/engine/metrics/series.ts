@@ -32,6 +32,8 @@ export class Series {
   widthS = 1;
   // Rows waiting to be merged into one when widthS > 1.
   private pending = 0;
+  /** Start of the row being merged (kept apart: the columns may be full while it gathers). */
+  private pendingStartS = 0;
   private readonly acc: Float64Array;
 
   constructor(readonly capacity = 86_400) {
@@ -50,9 +52,9 @@ export class Series {
         this.acc[i] =
           i === p99 ? Math.max(this.acc[i]!, values[i]!) : this.acc[i]! + values[i]! / this.widthS;
       }
-      if (this.pending === 0) this.t[this.length] = tS;
+      if (this.pending === 0) this.pendingStartS = tS;
       if (++this.pending < this.widthS) return;
-      this.store(this.t[this.length]!, this.acc);
+      this.store(this.pendingStartS, this.acc);
       this.acc.fill(0);
       this.pending = 0;
       return;
@@ -91,6 +93,23 @@ export class Series {
     }
     this.length = n;
     this.widthS *= 2;
+  }
+
+  /** Bytes held by the columns. */
+  get bytes(): number {
+    return this.t.byteLength * (this.cols.length + 1);
+  }
+
+  /** Rows whose start is after `tS` (rows are in time order: a binary search, then the new ones). */
+  rowsAfter(tS: number): SeriesRow[] {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid]! > tS) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.rows(lo);
   }
 
   row(i: number): SeriesRow {

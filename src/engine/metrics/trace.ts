@@ -28,6 +28,11 @@ export class TraceBuffer {
     this.len = i + TRACE_STRIDE;
   }
 
+  /** Bytes held (the buffer grows by doubling up to `maxRecords`). */
+  get bytes(): number {
+    return this.buf.byteLength;
+  }
+
   /** The records since the last drain (a copy). */
   drain(): Float64Array {
     const out = this.buf.slice(0, this.len);

@@ -44,6 +44,11 @@ export class Database {
     this.qT = new Float64Array(cap);
   }
 
+  /** Bytes of the wait queue (bounded by `maxQueue`). */
+  get bytes(): number {
+    return (this.qMask + 1) * 17;
+  }
+
   get queueLength(): number {
     return this.qSize;
   }

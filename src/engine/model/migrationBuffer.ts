@@ -1,3 +1,9 @@
+/** Bytes the buffered copies may take by default (12 bytes each; per-user heads not included). */
+export const MIGRATION_BUFFER_BUDGET_BYTES = 24 * 1024 * 1024;
+
+/** What {@link MigrationBuffer.push} did with a copy. */
+export const BufferPush = { Kept: 0, UserFull: 1, OverBudget: 2 } as const;
+
 /**
  * Copies a new owner keeps for users moving to it during a consistent-hashing migration, until
  * each user connects (then they are flushed) or the migration ends (then they are dropped).
@@ -17,17 +23,22 @@ export class MigrationBuffer {
     private readonly users: number,
     /** Messages kept per user at most; beyond it copies are refused (and lost). */
     readonly capPerUser = 256,
+    /** Bytes all copies may take; beyond it copies are refused (and lost) too. */
+    readonly budgetBytes = MIGRATION_BUFFER_BUDGET_BYTES,
   ) {}
 
-  /** Keeps one copy for user `u`. Returns false when the user's buffer is full. */
-  push(u: number, seq: number, commitI32: number): boolean {
+  /**
+   * Keeps one copy for user `u`. Returns a {@link BufferPush} code: kept, refused because the
+   * user's buffer is full, or refused because the whole buffer is at its byte budget.
+   */
+  push(u: number, seq: number, commitI32: number): number {
     if (this.head === null) {
       this.head = new Int32Array(this.users).fill(-1);
       this.tail = new Int32Array(this.users).fill(-1);
       this.count = new Uint16Array(this.users);
     }
-    if (this.count![u]! >= this.capPerUser) return false;
-    if (this.free < 0) this.grow();
+    if (this.count![u]! >= this.capPerUser) return BufferPush.UserFull;
+    if (this.free < 0 && !this.grow()) return BufferPush.OverBudget;
     const e = this.free;
     this.free = this.next[e]!;
     this.seq[e] = seq;
@@ -38,7 +49,7 @@ export class MigrationBuffer {
     else this.next[t] = e;
     this.tail![u] = e;
     this.count![u]!++;
-    return true;
+    return BufferPush.Kept;
   }
 
   has(u: number): boolean {
@@ -80,9 +91,11 @@ export class MigrationBuffer {
     return perUser + this.seq.byteLength * 3;
   }
 
-  private grow(): void {
+  /** Doubles the entry pool within the budget; false when it is already at the budget. */
+  private grow(): boolean {
     const old = this.seq.length;
-    const n = Math.max(1024, old * 2);
+    const n = Math.min(Math.max(1024, old * 2), Math.floor(this.budgetBytes / 12));
+    if (n <= old) return false;
     const seq = new Int32Array(n);
     seq.set(this.seq);
     const commit = new Int32Array(n);
@@ -94,5 +107,6 @@ export class MigrationBuffer {
     this.commit = commit;
     this.next = next;
     this.free = old;
+    return true;
   }
 }

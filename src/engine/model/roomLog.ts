@@ -1,33 +1,65 @@
+/** Bytes the room log may hold by default (see {@link RoomLog}). */
+export const ROOM_LOG_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/** Bytes one logged message takes: a 32-bit commit time and a 16-bit sender. */
+const SLOT_BYTES = 6;
+
 /**
- * What a polling read needs from the messages table: per room, the commit time and sender of its
- * last `cap` messages (a ring indexed by sequence number). Commit times are kept as µs modulo 2^32,
- * so a latency (< 71 minutes) is exact as a wrapping difference.
+ * What a polling read needs from the messages table to time its deliveries: per room, the commit
+ * time and sender of its last `cap` messages (a ring indexed by sequence number). Commit times are
+ * kept as µs modulo 2^32, so a latency (< 71 minutes) is exact as a wrapping difference.
+ *
+ * The log is a cache for latency only: how many messages a read returns comes from the rooms'
+ * sequence numbers, so counts are exact whatever the log keeps. It holds at most `budgetBytes`:
+ * when every room's ring does not fit, it keeps an evenly spaced sample of rooms (every
+ * `stride`-th), and reads in the other rooms deliver without timing (the caller counts them as
+ * unsampled). Rooms are statistically alike (same size and rate, servers picked per request), so
+ * the sampled rooms' latencies are an unbiased sample of all of them.
  */
 export class RoomLog {
   readonly commitU32: Uint32Array;
   readonly sender: Uint16Array;
+  /** Messages kept per logged room. */
+  readonly cap: number;
+  /** Every `stride`-th room is logged (room % stride === 0). */
+  readonly stride: number;
+  /** Rooms whose messages are logged. */
+  readonly loggedRooms: number;
 
   constructor(
     rooms: number,
-    /** Messages kept per room. */
-    readonly cap: number,
+    /** Messages wanted per room (see {@link RoomLog.capacityFor}). */
+    wantedCap: number,
+    budgetBytes = ROOM_LOG_BUDGET_BYTES,
   ) {
-    this.commitU32 = new Uint32Array(rooms * cap);
-    this.sender = new Uint16Array(rooms * cap);
+    const maxSlots = Math.max(0, Math.floor(budgetBytes / SLOT_BYTES));
+    const cap = rooms > 0 ? Math.max(0, Math.min(Math.floor(wantedCap), maxSlots)) : 0;
+    const fit = cap > 0 ? Math.min(rooms, Math.floor(maxSlots / cap)) : 0;
+    this.cap = cap;
+    this.stride = fit > 0 ? Math.ceil(rooms / fit) : 1;
+    this.loggedRooms = fit > 0 ? Math.ceil(rooms / this.stride) : 0;
+    this.commitU32 = new Uint32Array(this.loggedRooms * cap);
+    this.sender = new Uint16Array(this.loggedRooms * cap);
+  }
+
+  /** Whether `room`'s messages are logged (reads in it can be timed). */
+  logs(room: number): boolean {
+    return this.cap > 0 && room % this.stride === 0;
   }
 
   /** Records message `seq` of `room`, sent by member index `senderIdx`, committed at `nowUs`. */
   record(room: number, seq: number, senderIdx: number, nowUs: number): void {
-    if (this.cap === 0) return;
-    const slot = room * this.cap + (seq % this.cap);
+    const stride = this.stride;
+    if (this.cap === 0 || room % stride !== 0) return;
+    const slot = ((room / stride) | 0) * this.cap + (seq % this.cap);
     this.commitU32[slot] = nowUs >>> 0;
     this.sender[slot] = senderIdx;
   }
 
   /**
-   * Calls `sink.recordLatency(us)` for each message of `room` with seq in (afterSeq, upToSeq] not sent
-   * by member `me`, as seen by a client receiving at `arrivalUs`. Messages older than the log are
-   * skipped; returns how many latencies were recorded.
+   * Calls `sink.recordLatency(us)` for each message of a logged `room` with seq in
+   * (afterSeq, upToSeq] not sent by member `me`, as seen by a client receiving at `arrivalUs`.
+   * Messages older than the log are skipped; returns how many latencies were recorded.
    */
   latencies(
     room: number,
@@ -38,10 +70,12 @@ export class RoomLog {
     sink: { recordLatency(us: number): void },
   ): number {
     const cap = this.cap;
+    if (cap === 0 || room % this.stride !== 0) return 0;
+    const base = ((room / this.stride) | 0) * cap;
     const arrival = arrivalUs >>> 0;
     let n = 0;
     for (let q = Math.max(afterSeq + 1, upToSeq - cap + 1); q <= upToSeq; q++) {
-      const slot = room * cap + (q % cap);
+      const slot = base + (q % cap);
       if (this.sender[slot] === me) continue;
       sink.recordLatency((arrival - this.commitU32[slot]!) >>> 0);
       n++;
@@ -51,13 +85,14 @@ export class RoomLog {
 
   /**
    * Messages to keep per room so a poll rarely outruns the log: the expected backlog between two
-   * reads plus six standard deviations (Poisson).
+   * reads plus six standard deviations (Poisson). The budget, not this, bounds the total.
    */
   static capacityFor(messagesPerRoomPerS: number, spanS: number): number {
     const backlog = messagesPerRoomPerS * spanS;
-    return Math.min(4096, Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 1)));
+    return Math.max(4, Math.ceil(backlog + 6 * Math.sqrt(backlog) + 1));
   }
 
+  /** Bytes held (at most the budget). */
   get bytes(): number {
     return this.commitU32.byteLength + this.sender.byteLength;
   }

@@ -97,4 +97,34 @@ describe('polling', () => {
     // Little: mean queue length = λ · Wq.
     expectNear(st.meanQueue, (lambdaPerS * st.meanWaitUs) / 1e6, 0.05, 'Little’s law');
   });
+
+  describe('with the room log over its byte budget (every 5th room timed)', () => {
+    // 2,500 rooms of 2 want 5 slots each (75 KB); 15 KB keeps 500 of them.
+    const T = 4;
+    const perMin = 2;
+    const users = 5_000;
+    const h = new SimHarness(
+      { strategy: 'polling', users, pollIntervalS: T, durationS: 240, messagesPerUserPerMin: perMin },
+      { roomLogBytes: 15_000 },
+    ).runTo(240);
+    const s = h.result.scenario;
+    const t = h.result.totals;
+
+    it('still reads users/T per second and comes back empty with probability e^(−λT)', () => {
+      const rows = h.rows(T + 1, 240);
+      const reads = rows.reduce((a, r) => a + r.dbReads, 0);
+      const empty = rows.reduce((a, r) => a + r.emptyPolls, 0);
+      expectNear(reads / rows.length, users / T, 0.02, 'DB reads/s');
+      const lambda = perMin / 60; // one other member
+      expect(Math.abs(empty / reads - Math.exp(-lambda * T))).toBeLessThan(0.01);
+    });
+
+    it('times a sample of the deliveries: mean T/2 + return path, the rest counted unsampled', () => {
+      const returnPathMs = s.networkRttMs / 2 + s.serverProcessingMs + s.clientRttMs / 2;
+      expectNear(h.result.latencyMs.mean, (T * 1000) / 2 + returnPathMs, 0.03, 'mean latency ms');
+      expectNear(t.latencyUnsampled / t.deliveries, 4 / 5, 0.03, 'unsampled share');
+      expect(t.latencyUnrecorded).toBe(0);
+      h.expectConservation();
+    });
+  });
 });

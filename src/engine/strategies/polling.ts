@@ -27,6 +27,7 @@ export class PollingStrategy implements Strategy {
   constructor(
     private readonly w: World,
     private readonly db: Database,
+    roomLogBytes?: number,
   ) {
     const s = w.scenario;
     const k = w.kernel;
@@ -34,11 +35,14 @@ export class PollingStrategy implements Strategy {
     this.readUp = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 1);
     this.readDown = w.hop(w.procUs, w.dcHopUs + w.clientHopUs, 2);
     this.ownUnseen = new Uint16Array(s.users);
-    const roomRatePerS = (w.membersOf(0) * s.messagesPerUserPerMin) / 60;
-    this.log = new RoomLog(
-      w.rooms,
-      RoomLog.capacityFor(roomRatePerS, s.pollIntervalS + 2 * s.pollJitterS + 1),
+    // A room commits no faster than its share of what the DB can serve (the rest is refused).
+    const roomRatePerS = Math.min(
+      (w.membersOf(0) * s.messagesPerUserPerMin) / 60,
+      (s.dbConcurrency * 1000) / s.dbQueryMs / w.rooms,
     );
+    const logCap =
+      roomRatePerS > 0 ? RoomLog.capacityFor(roomRatePerS, s.pollIntervalS + 2 * s.pollJitterS + 1) : 0;
+    this.log = new RoomLog(w.rooms, logCap, roomLogBytes);
   }
 
   warmStart(): void {
@@ -136,7 +140,8 @@ export class PollingStrategy implements Strategy {
     w.lastSeq[u] = S;
     this.ownUnseen[u] = 0;
     const delayUs = this.readDown.send(E_POLL_RESPONSE, u, srv, others, 0, u, k.now);
-    if (others > 0) {
+    if (others > 0 && !this.log.logs(room)) w.t.latencyUnsampled += others;
+    else if (others > 0) {
       const arrivalUs = k.now + delayUs;
       const recorded = this.log.latencies(room, L, S, u - room * w.roomSize, arrivalUs, w.metrics);
       w.t.latencyUnrecorded += others - recorded;

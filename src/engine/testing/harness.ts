@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { createSimulation, type Simulation } from '../simulation';
 import type { ActionKind, ScenarioInput } from '../scenario';
-import type { Result } from '../types';
+import type { Result, StoreBudgets } from '../types';
 
 /**
  * Fluent headless harness for engine tests:
@@ -11,8 +11,8 @@ export class SimHarness {
   readonly sim: Simulation;
   private cached: Result | null = null;
 
-  constructor(scenario: ScenarioInput) {
-    this.sim = createSimulation(scenario);
+  constructor(scenario: ScenarioInput, budgets?: StoreBudgets) {
+    this.sim = createSimulation(scenario, budgets);
   }
 
   /** Runs `seconds` more simulated seconds. */
