@@ -157,7 +157,56 @@ export class SimHost {
       case 'ack':
         if (msg.seq === this.seq) this.awaitingAck = false;
         break;
+      case 'restore':
+        this.restore();
+        break;
     }
+  }
+
+  /**
+   * An exception escaped the engine (serveWorker calls this). The running world may be half
+   * updated, so it is dropped; checkpoints are deep copies taken between ticks and stay usable.
+   */
+  fail(error: unknown): void {
+    this.sim = null;
+    this.seekTargetUs = null;
+    this.pacer.setPlaying(false);
+    this.traceChunks = [];
+    this.traceLen = 0;
+    const cp = this.checkpoints?.atOrBefore(Infinity) ?? null;
+    const message = error instanceof Error ? error.message : String(error);
+    this.opts.post({ type: 'crashed', runId: this.runId, message, checkpointUs: cp ? cp.atUs : null });
+  }
+
+  /** Continues, paused, from the newest checkpoint; the branch's later actions are forgotten. */
+  private restore(): void {
+    const cps = this.checkpoints;
+    const cp = cps?.atOrBefore(Infinity) ?? null;
+    if (!cps || !cp?.state.sim.checkpoint) {
+      this.opts.post({
+        type: 'crashed',
+        runId: this.runId,
+        message: 'no checkpoint to restart from',
+        checkpointUs: null,
+      });
+      return;
+    }
+    this.sim = cp.state.sim.checkpoint();
+    this.applied = cp.state.applied;
+    this.actions.length = this.applied;
+    cps.truncateAfter(cp.atUs);
+    this.headUs = cp.atUs;
+    this.seekTargetUs = null;
+    this.pacer.setPlaying(false);
+    this.pacer.stepTargetUs = null;
+    this.sim.drainTrace();
+    this.seriesCursor = -1;
+    this.sentRingVersion = -1;
+    this.lastSampleWall = -Infinity;
+    this.resetPending = true;
+    this.awaitingAck = false;
+    this.dirty = true;
+    this.sendFrame(this.sim);
   }
 
   /** One scheduling quantum: advance the simulation, collect its output, maybe send a frame. */

@@ -27,7 +27,12 @@ export type ToWorker =
    */
   | { type: 'seek'; tUs: number }
   /** The page consumed frame `seq`; the worker sends the next one only after this (backpressure). */
-  | { type: 'ack'; seq: number };
+  | { type: 'ack'; seq: number }
+  /**
+   * After a crash: continue, paused, from the newest checkpoint (actions taken after it are dropped,
+   * a fork as after a rewind).
+   */
+  | { type: 'restore' };
 
 /** What the pacer says about its own progress. */
 export interface PaceReport {
@@ -66,5 +71,10 @@ export interface Frame {
 export type FromWorker =
   | { type: 'ready'; runId: number; scenario: Scenario }
   | { type: 'error'; runId: number; field: string; message: string }
+  /**
+   * An exception escaped the engine mid-run. The world it was updating is dropped (it may be half
+   * updated); `checkpointUs` is where a restore would continue from, null when there is none.
+   */
+  | { type: 'crashed'; runId: number; message: string; checkpointUs: number | null }
   | Frame
   | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string };

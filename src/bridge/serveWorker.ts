@@ -8,22 +8,33 @@ export interface TickingHost<M> {
   readonly busy: boolean;
   tick(): void;
   handle(msg: M): void;
+  /** An exception escaped tick() or handle(): stop work and tell the page (see SimHost.fail). */
+  fail?(error: unknown): void;
 }
 
 declare const self: DedicatedWorkerGlobalScope;
 
 export function serveWorker<M>(host: TickingHost<M>, gapMs: number): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // An exception must not end the loop silently (the page would wait forever for a frame).
+  const guarded = (work: () => void): void => {
+    try {
+      work();
+    } catch (e) {
+      if (!host.fail) throw e;
+      host.fail(e);
+    }
+  };
   const schedule = (): void => {
     if (timer !== null || !host.busy) return;
     timer = setTimeout(() => {
       timer = null;
-      host.tick();
+      guarded(() => host.tick());
       schedule();
     }, gapMs);
   };
   self.onmessage = (e: MessageEvent<M>) => {
-    host.handle(e.data);
+    guarded(() => host.handle(e.data));
     schedule();
   };
 }
