@@ -3,7 +3,7 @@
  * mailbox that the frame loop empties once per animation frame. Acknowledging on consumption (not
  * on receipt) is the backpressure: a busy or hidden page simply gets fewer frames.
  */
-import type { ActionKind, ActionReport, Scenario } from '../engine';
+import type { ActionKind, ActionReport, Result, Scenario } from '../engine';
 import type { Frame, FromWorker, ToWorker } from './protocol';
 
 export interface SimClientHandlers {
@@ -32,6 +32,33 @@ interface WorkerLike {
 
 export function spawnEngineWorker(): WorkerLike {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'hopscope-engine' });
+}
+
+/**
+ * The Result of `scenario` run from t = 0 to its duration in a worker of its own (the live run is
+ * not disturbed), as the CLI would print it for the same scenario and seed.
+ */
+export function resultInWorker(
+  scenario: Scenario,
+  factory: () => WorkerLike = spawnEngineWorker,
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const w = factory();
+    const finish = (): void => w.terminate();
+    w.onmessage = (e) => {
+      const msg = e.data;
+      if (msg.type !== 'result') return;
+      finish();
+      if (msg.result) resolve(msg.result);
+      else reject(new Error(msg.error ?? 'no result'));
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      finish();
+      reject(new Error(e.message || 'the engine worker failed'));
+    };
+    w.postMessage({ type: 'result', reqId: 1, scenario });
+  });
 }
 
 export class SimClient {
@@ -133,7 +160,7 @@ export class SimClient {
   }
 
   private receive(msg: FromWorker): void {
-    if (msg.runId !== this.runId) return;
+    if (msg.type === 'result' || msg.runId !== this.runId) return;
     switch (msg.type) {
       case 'ready':
         this.handlers.onReady?.(msg.runId, msg.scenario);

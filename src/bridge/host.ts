@@ -11,6 +11,7 @@ import type {
   ActionKind,
   ActionReport,
   LiveSnapshot,
+  Result,
   RingView,
   SampleView,
   Scenario,
@@ -53,6 +54,8 @@ export interface HostOptions {
   now: () => number;
   create: (scenario: Scenario) => HostSim;
   post: (msg: FromWorker, transfer?: Transferable[]) => void;
+  /** A headless run to the scenario's duration (the CLI's runHeadless); without it, no results. */
+  runToEnd?: (scenario: Scenario) => Result;
   /** Most traced hops one frame carries (the newest win). */
   maxTraceRecords?: number;
   /** Wall ms between sample views (connection states change continuously). */
@@ -88,8 +91,8 @@ export class SimHost {
   private headUs = 0;
   private seekTargetUs: number | null = null;
   private resetPending = false;
-  private readonly opts: Required<Omit<HostOptions, 'pacer' | 'maxCheckpoints'>> &
-    Pick<HostOptions, 'maxCheckpoints'>;
+  private readonly opts: Required<Omit<HostOptions, 'pacer' | 'maxCheckpoints' | 'runToEnd'>> &
+    Pick<HostOptions, 'maxCheckpoints' | 'runToEnd'>;
 
   constructor(opts: HostOptions) {
     this.opts = {
@@ -160,6 +163,9 @@ export class SimHost {
       case 'restore':
         this.restore();
         break;
+      case 'result':
+        this.result(msg.reqId, msg.scenario);
+        break;
     }
   }
 
@@ -176,6 +182,24 @@ export class SimHost {
     const cp = this.checkpoints?.atOrBefore(Infinity) ?? null;
     const message = error instanceof Error ? error.message : String(error);
     this.opts.post({ type: 'crashed', runId: this.runId, message, checkpointUs: cp ? cp.atUs : null });
+  }
+
+  private result(reqId: number, scenario: Scenario): void {
+    const run = this.opts.runToEnd;
+    if (!run) {
+      this.opts.post({ type: 'result', reqId, result: null, error: 'this worker cannot run headless' });
+      return;
+    }
+    try {
+      this.opts.post({ type: 'result', reqId, result: run(scenario) });
+    } catch (e) {
+      this.opts.post({
+        type: 'result',
+        reqId,
+        result: null,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
   }
 
   /** Continues, paused, from the newest checkpoint; the branch's later actions are forgotten. */

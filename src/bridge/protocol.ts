@@ -6,6 +6,7 @@ import type {
   ActionKind,
   ActionReport,
   LiveSnapshot,
+  Result,
   RingView,
   SampleView,
   Scenario,
@@ -32,7 +33,12 @@ export type ToWorker =
    * After a crash: continue, paused, from the newest checkpoint (actions taken after it are dropped,
    * a fork as after a rewind).
    */
-  | { type: 'restore' };
+  | { type: 'restore' }
+  /**
+   * Runs `scenario` from t = 0 to its duration, headless, exactly as the CLI does, and answers with
+   * its Result ("Save result…"). Sent to a worker of its own so the live run keeps going.
+   */
+  | { type: 'result'; reqId: number; scenario: Scenario };
 
 /** What the pacer says about its own progress. */
 export interface PaceReport {
@@ -77,4 +83,5 @@ export type FromWorker =
    */
   | { type: 'crashed'; runId: number; message: string; checkpointUs: number | null }
   | Frame
-  | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string };
+  | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string }
+  | { type: 'result'; reqId: number; result: Result | null; error?: string };
