@@ -39,6 +39,10 @@ test('an exception in the worker: one line, the rest of the page alive, restart 
   const box = await alert.locator('.engine-failure-text').boundingBox();
   expect(box!.height).toBeLessThan(30);
   await page.screenshot({ path: 'test-results/screens/failure-1280.png' });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await expect(alert).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/failure-1920.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The rest of the page is alive and the run is paused where it stopped.
   await expect(page.getByRole('heading', { level: 1 })).toContainText('HopScope');
@@ -78,4 +82,30 @@ test('a worker that dies outright: the page offers a fresh run and it runs', asy
   await expect(alert).toBeHidden();
   await expect.poll(() => metricValue(page, 'sim-time')).toBeLessThan(6);
   await waitSimTime(page, 4);
+});
+
+test('compare mode: an exception in its worker says so and the comparison restarts', async ({ page }) => {
+  await page.goto('./?mode=compare&users=2000&servers=4&seed=3');
+  const time = page.getByTestId('compare-time').locator('.num');
+  await expect.poll(async () => Number((await time.textContent()) ?? 0)).toBeGreaterThan(2);
+  await expect.poll(() => page.workers().some((w) => /\/compareWorker-[^/]*\.js$/.test(w.url()))).toBe(true);
+  const worker = page.workers().find((w) => /\/compareWorker-[^/]*\.js$/.test(w.url()))!;
+  await worker.evaluate(() => {
+    const real = performance.now.bind(performance);
+    let armed = true;
+    performance.now = () => {
+      if (armed) {
+        armed = false;
+        throw new Error('injected compare fault');
+      }
+      return real();
+    };
+  });
+  const alert = page.getByRole('alert').filter({ hasText: 'The comparison stopped' });
+  await expect(alert).toContainText('The comparison stopped: injected compare fault.');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('HopScope');
+  await alert.getByRole('button', { name: 'Restart the comparison' }).click();
+  await expect(alert).toBeHidden();
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect.poll(async () => Number((await time.textContent()) ?? 0)).toBeGreaterThan(2);
 });
