@@ -3,7 +3,7 @@ import { createSimulation } from '../../engine/simulation';
 import { ACTIONS, LIMITS, STRATEGIES, type Scenario } from '../../engine/scenario';
 import { FUZZ_CHECKS, firstDifference, memoryBudgetBytes, type RunEvidence } from './checks';
 import { eventsPerSecond, randomScenario, timeBox } from './generate';
-import { parseFuzzArgs } from './main';
+import { main, parseFuzzArgs } from './main';
 import { runScenario } from './run';
 
 describe('fuzz scenario generator', () => {
@@ -179,5 +179,61 @@ describe('fuzz arguments', () => {
     expect(() => parseFuzzArgs(['--runs', '0'])).toThrow(/--runs/);
     expect(() => parseFuzzArgs(['--seed', '1.5'])).toThrow(/--seed/);
     expect(() => parseFuzzArgs(['--bogus'])).toThrow(/unknown argument --bogus/);
+  });
+});
+
+describe('fuzz command', () => {
+  it('prints a summary line and exits 0 when every check holds', () => {
+    const out: string[] = [];
+    expect(
+      main(
+        ['--runs', '3', '--seed', '10'],
+        (l) => out.push(l),
+        () => {},
+      ),
+    ).toBe(0);
+    expect(out.at(-1)).toMatch(
+      /^fuzz: 3 runs, 0 failed, \d+ stopped by the per-run wall guard, .* s wall \(seeds 10–12\)$/,
+    );
+  });
+
+  it('takes plugged-in checks: a failing one prints each seed and exits 1', () => {
+    FUZZ_CHECKS.push({
+      name: 'plugged',
+      check: (e) => (e.scenario.seed % 2 === 0 ? null : 'odd engine seed'),
+    });
+    try {
+      const out: string[] = [];
+      const status = main(
+        ['--runs', '4', '--seed', '20', '--json'],
+        (l) => out.push(l),
+        (l) => out.push(l),
+      );
+      const summary = JSON.parse(out.at(-1)!) as {
+        runs: number;
+        failed: number;
+        failures: { seed: number }[];
+      };
+      const odd = [20, 21, 22, 23].filter((seed) => timeBox(randomScenario(seed), 300_000).seed % 2 === 1);
+      expect(odd.length).toBeGreaterThan(0);
+      expect(summary.runs).toBe(4);
+      expect(summary.failures.map((f) => f.seed)).toEqual(odd);
+      expect(status).toBe(odd.length ? 1 : 0);
+      for (const seed of odd) expect(out).toContain(`FAIL seed ${seed}: plugged: odd engine seed`);
+    } finally {
+      FUZZ_CHECKS.pop();
+    }
+  });
+
+  it('refuses a bad flag with exit 2 and one line', () => {
+    const err: string[] = [];
+    expect(
+      main(
+        ['--runs', 'x'],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
+    expect(err).toEqual(['hopscope fuzz: --runs: expected an integer ≥ 1, got x']);
   });
 });
