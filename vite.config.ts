@@ -96,6 +96,7 @@ export default defineConfig({
       'd3-transition',
       'hdr-histogram-js/dist/Int32Histogram.js',
       'pure-rand/generator/xoroshiro128plus',
+      'pure-rand/distribution/uniformFloat64',
       'murmurhash3js-revisited',
       'zod',
     ],
