@@ -23,7 +23,9 @@ async function watchViolations(page: Page): Promise<void> {
 
 const violations = (page: Page): Promise<string[]> => page.evaluate(() => window.__cspViolations ?? []);
 
-test('strict CSP: a run, a PNG export and compare mode raise no violation', async ({ page }) => {
+test('strict CSP: a run, a PNG export, compare mode, a tour in presenter mode, rewind and help raise no violation', async ({
+  page,
+}) => {
   const errors = collectErrors(page);
   await watchViolations(page);
   await page.goto('./?strategy=pubsub&users=2000&servers=3&seed=5');
@@ -48,6 +50,20 @@ test('strict CSP: a run, a PNG export and compare mode raise no violation', asyn
     .poll(async () => Number((await page.getByTestId('compare-time').locator('.num').textContent()) ?? 0))
     .toBeGreaterThan(2);
 
+  expect(await violations(page)).toEqual([]);
+
+  // A guided tour in presenter mode, the rewind scrubber, and the help dialog.
+  await page.goto('./?tour=consistent-hashing&step=2&present=1');
+  await expect(page.getByRole('region', { name: 'Presenter mode' })).toBeVisible();
+  await expect(page.getByRole('region', { name: /Tour: / })).toBeVisible();
+  await page.keyboard.press('PageDown');
+  await expect(page).toHaveURL(/step=3/);
+  await page.goto('./?strategy=modulo-hashing&users=1000&seed=2');
+  await waitSimTime(page, 3);
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
