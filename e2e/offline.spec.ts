@@ -7,7 +7,11 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+// @ts-expect-error plain ESM helper without types
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { metricValue, slideTo, waitSimTime } from './helpers';
 
 const TYPES: Record<string, string> = {
@@ -106,5 +110,32 @@ test('from a sub-path of a plain static file server, online and then offline', a
   } finally {
     await context.close();
     server.close();
+  }
+});
+
+test('installable: Chromium finds no installability error (and does find one without the manifest)', async ({
+  baseURL,
+}) => {
+  // A persistent profile: test contexts are incognito, where Chromium never offers to install.
+  const dir = mkdtempSync(join(tmpdir(), 'hopscope-install-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: (await findChromium()) as string,
+    args: CHROMIUM_ARGS as string[],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(baseURL!);
+    await waitControlled(page);
+    const cdp = await context.newCDPSession(page);
+    const errors = async () =>
+      (
+        (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }
+      ).installabilityErrors.map((e) => e.errorId);
+    expect(await errors()).toEqual([]);
+    await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.remove());
+    expect(await errors()).toContain('no-manifest');
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
