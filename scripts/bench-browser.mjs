@@ -7,6 +7,7 @@
 //   npm run bench:browser -- --only pubsub     # one strategy
 //   npm run bench:browser -- --soak-sim-s 3600 # soak until an hour of simulated time
 //   BENCH_PORT=4324 npm run bench:browser      # serve on a port of your own
+//   npm run bench:browser -- --soak-only --soak-sim-s 3600 --soak-wall-s 3600  # just the soak
 //
 // Measurements live here, never in timed unit tests.
 import { preview } from 'vite';
@@ -19,11 +20,12 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const only = opt('only', '');
+const soakOnly = args.includes('--soak-only');
 const measureS = Number(opt('measure-s', '15'));
 const soakSimS = Number(opt('soak-sim-s', '3600'));
 const soakWallS = Number(opt('soak-wall-s', '420'));
 const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'].filter(
-  (s) => !only || only.split(',').includes(s),
+  (s) => !soakOnly && (!only || only.split(',').includes(s)),
 );
 
 const log = (...m) => console.error('[bench:browser]', ...m);
@@ -189,7 +191,7 @@ for (const strategy of STRATEGIES) {
 
 // Interactions at scale: the main thread must never block for more than 100 ms.
 let interactions = null;
-if (!only) {
+if (!only && !soakOnly) {
   log('interactions …');
   const { page } = await openPage(query('polling'));
   await waitForSim(page, 1);

@@ -1,5 +1,7 @@
-// `npm test`: typecheck, lint, unit, e2e, in that order, stopping at the first failure.
-// Ends with the plain line `N passed, N failed` (unit + e2e together) that CI reads.
+// `npm test`: typecheck, lint, unit, build, e2e, then a one-minute fuzz slice, stopping at the
+// first failure (the fuzz slice runs whatever e2e says). Ends with the plain line
+// `N passed, N failed` that CI reads: unit and e2e tests, plus the fuzz slice as one test when it
+// passes or one failure per failing scenario.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -43,6 +45,40 @@ if (unit) {
 } else if (!unitOk) counts.failed += 1;
 if (!unitOk) finish(false);
 
+function fuzzSlice() {
+  // A fixed seed and a wall-time box: the same scenarios (a prefix of seeds 1, 2, …) on every run.
+  console.log('\n── fuzz slice: npm run fuzz -- --seed 1 --runs 100000 --max-wall-s 60 --json');
+  const fz = spawnSync(
+    process.execPath,
+    [
+      'node_modules/tsx/dist/cli.mjs',
+      'src/cli/fuzz.ts',
+      '--seed',
+      '1',
+      '--runs',
+      '100000',
+      '--max-wall-s',
+      '60',
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: process.env },
+  );
+  let fuzzSummary;
+  try {
+    fuzzSummary = JSON.parse(fz.stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    fuzzSummary = undefined;
+  }
+  if (fuzzSummary && fuzzSummary.runs > 0) {
+    console.log(
+      `fuzz slice: ${fuzzSummary.runs} scenarios, ${fuzzSummary.failed} failed, ${fuzzSummary.wallS.toFixed(1)} s`,
+    );
+    if (fuzzSummary.failed === 0 && fz.status === 0) counts.passed += 1;
+    else counts.failed += Math.max(1, fuzzSummary.failed);
+  } else counts.failed += 1;
+  return fz.status === 0;
+}
+
 if (!run('build', 'npm', ['run', '--silent', 'build'])) finish(false);
 const e2eOk = run('e2e', npx, ['node_modules/@playwright/test/cli.js', 'test']);
 const e2e = readJson('test-results/e2e-report.json');
@@ -50,4 +86,6 @@ if (e2e?.stats) {
   counts.passed += e2e.stats.expected ?? 0;
   counts.failed += (e2e.stats.unexpected ?? 0) + (e2e.stats.flaky ?? 0);
 } else if (!e2eOk) counts.failed += 1;
-finish(e2eOk);
+// Last, so a fuzz failure (an engine bug, with its seed) never hides the e2e results.
+const fuzzOk = fuzzSlice();
+finish(e2eOk && fuzzOk);

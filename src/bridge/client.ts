@@ -3,12 +3,17 @@
  * mailbox that the frame loop empties once per animation frame. Acknowledging on consumption (not
  * on receipt) is the backpressure: a busy or hidden page simply gets fewer frames.
  */
-import type { ActionKind, ActionReport, Scenario } from '../engine';
+import type { ActionKind, ActionReport, Result, Scenario } from '../engine';
 import type { Frame, FromWorker, ToWorker } from './protocol';
 
 export interface SimClientHandlers {
   onReady?(runId: number, scenario: Scenario): void;
   onError?(runId: number, field: string, message: string): void;
+  /**
+   * The engine stopped: an exception escaped it (`checkpointUs` is where restore() continues from)
+   * or the worker itself failed (`checkpointUs` null: only a fresh start is possible).
+   */
+  onCrash?(message: string, checkpointUs: number | null): void;
 }
 
 /** What one animation frame takes out of the mailbox. */
@@ -21,6 +26,7 @@ export interface Delivery {
 interface WorkerLike {
   postMessage(msg: ToWorker): void;
   onmessage: ((e: MessageEvent<FromWorker>) => void) | null;
+  onerror?: ((e: ErrorEvent) => void) | null;
   terminate(): void;
 }
 
@@ -28,9 +34,36 @@ export function spawnEngineWorker(): WorkerLike {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'hopscope-engine' });
 }
 
+/**
+ * The Result of `scenario` run from t = 0 to its duration in a worker of its own (the live run is
+ * not disturbed), as the CLI would print it for the same scenario and seed.
+ */
+export function resultInWorker(
+  scenario: Scenario,
+  factory: () => WorkerLike = spawnEngineWorker,
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const w = factory();
+    const finish = (): void => w.terminate();
+    w.onmessage = (e) => {
+      const msg = e.data;
+      if (msg.type !== 'result') return;
+      finish();
+      if (msg.result) resolve(msg.result);
+      else reject(new Error(msg.error ?? 'no result'));
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      finish();
+      reject(new Error(e.message || 'the engine worker failed'));
+    };
+    w.postMessage({ type: 'result', reqId: 1, scenario });
+  });
+}
+
 export class SimClient {
   runId = 0;
-  private readonly worker: WorkerLike;
+  private worker: WorkerLike;
   private latest: Frame | null = null;
   private traces: Float64Array[] = [];
   private reqNext = 1;
@@ -38,10 +71,38 @@ export class SimClient {
 
   constructor(
     private readonly handlers: SimClientHandlers = {},
-    factory: () => WorkerLike = spawnEngineWorker,
+    private readonly factory: () => WorkerLike = spawnEngineWorker,
   ) {
-    this.worker = factory();
-    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker = this.spawn();
+  }
+
+  private spawn(): WorkerLike {
+    const w = this.factory();
+    w.onmessage = (e) => this.receive(e.data);
+    // What the worker's own guard cannot catch (a module that fails to load, an error outside a
+    // tick): the worker's state is unknown, so only a fresh worker and a fresh start are offered.
+    w.onerror = (e) => {
+      e.preventDefault();
+      this.handlers.onCrash?.(e.message || 'the engine worker failed', null);
+    };
+    return w;
+  }
+
+  /** A fresh worker (after it failed); the caller starts a run with init(). */
+  respawn(): void {
+    this.worker.terminate();
+    this.latest = null;
+    this.traces = [];
+    for (const resolve of this.pending.values()) resolve(null, 'run replaced');
+    this.pending.clear();
+    this.worker = this.spawn();
+  }
+
+  /** After a crash: continue, paused, from the newest checkpoint the worker holds. */
+  restore(): void {
+    this.latest = null;
+    this.traces = [];
+    this.worker.postMessage({ type: 'restore' });
   }
 
   /** Starts a fresh run; frames of earlier runs are ignored from now on. */
@@ -99,13 +160,18 @@ export class SimClient {
   }
 
   private receive(msg: FromWorker): void {
-    if (msg.runId !== this.runId) return;
+    if (msg.type === 'result' || msg.runId !== this.runId) return;
     switch (msg.type) {
       case 'ready':
         this.handlers.onReady?.(msg.runId, msg.scenario);
         break;
       case 'error':
         this.handlers.onError?.(msg.runId, msg.field, msg.message);
+        break;
+      case 'crashed':
+        for (const resolve of this.pending.values()) resolve(null, 'the engine stopped');
+        this.pending.clear();
+        this.handlers.onCrash?.(msg.message, msg.checkpointUs);
         break;
       case 'acted': {
         const resolve = this.pending.get(msg.reqId);

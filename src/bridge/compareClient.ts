@@ -17,7 +17,7 @@ export class CompareClient {
   runId = 0;
   private readonly worker: Worker;
   private latest: CompareFrame | null = null;
-  onError: ((message: string) => void) | null = null;
+  onError: ((message: string, crashed: boolean) => void) | null = null;
   onActed: ((a: CompareActed) => void) | null = null;
 
   constructor() {
@@ -26,6 +26,11 @@ export class CompareClient {
       name: 'hopscope-compare',
     });
     this.worker.onmessage = (e: MessageEvent<FromCompare>) => this.receive(e.data);
+    // An error the worker's own guard did not catch (it failed to load, say).
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.onError?.(e.message || 'the compare worker failed', true);
+    };
   }
 
   private send(msg: ToCompare): void {
@@ -64,7 +69,7 @@ export class CompareClient {
 
   private receive(msg: FromCompare): void {
     if (msg.runId !== this.runId) return;
-    if (msg.type === 'error') this.onError?.(msg.message);
+    if (msg.type === 'error') this.onError?.(msg.message, msg.crashed === true);
     else if (msg.type === 'acted') {
       const first = msg.reports.find((r) => r !== null) ?? null;
       this.onActed?.({ kind: msg.kind, atS: msg.atS, server: first?.server ?? null, ok: first !== null });

@@ -78,6 +78,14 @@ export class CompareHost {
     }
   }
 
+  /** An exception escaped a lane (serveWorker calls this): stop all four and say why. */
+  fail(error: unknown): void {
+    this.lanes = [];
+    this.playing = false;
+    const message = error instanceof Error ? error.message : String(error);
+    this.opts.post({ type: 'error', runId: this.runId, message, crashed: true });
+  }
+
   tick(): void {
     if (!this.lanes.length) return;
     const wall = this.opts.now();

@@ -34,5 +34,6 @@ export interface CompareFrame {
 
 export type FromCompare =
   | CompareFrame
-  | { type: 'error'; runId: number; message: string }
+  /** `crashed`: an exception escaped the engine mid-run (not a refused scenario). */
+  | { type: 'error'; runId: number; message: string; crashed?: true }
   | { type: 'acted'; runId: number; kind: ActionKind; atS: number; reports: (ActionReport | null)[] };

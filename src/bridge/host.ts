@@ -11,6 +11,7 @@ import type {
   ActionKind,
   ActionReport,
   LiveSnapshot,
+  Result,
   RingView,
   SampleView,
   Scenario,
@@ -57,6 +58,8 @@ export interface HostOptions {
   now: () => number;
   create: (scenario: Scenario) => HostSim;
   post: (msg: FromWorker, transfer?: Transferable[]) => void;
+  /** A headless run to the scenario's duration (the CLI's runHeadless); without it, no results. */
+  runToEnd?: (scenario: Scenario) => Result;
   /** Most traced hops one frame carries (the newest win). */
   maxTraceRecords?: number;
   /** Wall ms between sample views (connection states change continuously). */
@@ -102,8 +105,8 @@ export class SimHost {
   private headUs = 0;
   private seekTargetUs: number | null = null;
   private resetPending = false;
-  private readonly opts: Required<Omit<HostOptions, 'pacer' | 'maxCheckpoints'>> &
-    Pick<HostOptions, 'maxCheckpoints'>;
+  private readonly opts: Required<Omit<HostOptions, 'pacer' | 'maxCheckpoints' | 'runToEnd'>> &
+    Pick<HostOptions, 'maxCheckpoints' | 'runToEnd'>;
 
   constructor(opts: HostOptions) {
     this.opts = {
@@ -177,7 +180,77 @@ export class SimHost {
       case 'ack':
         if (msg.seq === this.seq) this.awaitingAck = false;
         break;
+      case 'restore':
+        this.restore();
+        break;
+      case 'result':
+        this.result(msg.reqId, msg.scenario);
+        break;
     }
+  }
+
+  /**
+   * An exception escaped the engine (serveWorker calls this). The running world may be half
+   * updated, so it is dropped; checkpoints are deep copies taken between ticks and stay usable.
+   */
+  fail(error: unknown): void {
+    this.sim = null;
+    this.seekTargetUs = null;
+    this.pacer.setPlaying(false);
+    this.traceChunks = [];
+    this.traceLen = 0;
+    const cp = this.checkpoints?.atOrBefore(Infinity) ?? null;
+    const message = error instanceof Error ? error.message : String(error);
+    this.opts.post({ type: 'crashed', runId: this.runId, message, checkpointUs: cp ? cp.atUs : null });
+  }
+
+  private result(reqId: number, scenario: Scenario): void {
+    const run = this.opts.runToEnd;
+    if (!run) {
+      this.opts.post({ type: 'result', reqId, result: null, error: 'this worker cannot run headless' });
+      return;
+    }
+    try {
+      this.opts.post({ type: 'result', reqId, result: run(scenario) });
+    } catch (e) {
+      this.opts.post({
+        type: 'result',
+        reqId,
+        result: null,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
+
+  /** Continues, paused, from the newest checkpoint; the branch's later actions are forgotten. */
+  private restore(): void {
+    const cps = this.checkpoints;
+    const cp = cps?.atOrBefore(Infinity) ?? null;
+    if (!cps || !cp?.state.sim.checkpoint) {
+      this.opts.post({
+        type: 'crashed',
+        runId: this.runId,
+        message: 'no checkpoint to restart from',
+        checkpointUs: null,
+      });
+      return;
+    }
+    this.sim = cp.state.sim.checkpoint();
+    this.applied = cp.state.applied;
+    this.actions.length = this.applied;
+    cps.truncateAfter(cp.atUs);
+    this.headUs = cp.atUs;
+    this.seekTargetUs = null;
+    this.pacer.setPlaying(false);
+    this.pacer.stepTargetUs = null;
+    this.sim.drainTrace();
+    this.seriesCursor = -1;
+    this.sentRingVersion = -1;
+    this.lastSampleWall = -Infinity;
+    this.resetPending = true;
+    this.awaitingAck = false;
+    this.dirty = true;
+    this.sendFrame(this.sim);
   }
 
   /** One scheduling quantum: advance the simulation, collect its output, maybe send a frame. */

@@ -6,6 +6,7 @@ import type {
   ActionKind,
   ActionReport,
   LiveSnapshot,
+  Result,
   RingView,
   SampleView,
   Scenario,
@@ -27,7 +28,17 @@ export type ToWorker =
    */
   | { type: 'seek'; tUs: number }
   /** The page consumed frame `seq`; the worker sends the next one only after this (backpressure). */
-  | { type: 'ack'; seq: number };
+  | { type: 'ack'; seq: number }
+  /**
+   * After a crash: continue, paused, from the newest checkpoint (actions taken after it are dropped,
+   * a fork as after a rewind).
+   */
+  | { type: 'restore' }
+  /**
+   * Runs `scenario` from t = 0 to its duration, headless, exactly as the CLI does, and answers with
+   * its Result ("Save result…"). Sent to a worker of its own so the live run keeps going.
+   */
+  | { type: 'result'; reqId: number; scenario: Scenario };
 
 /** What the pacer says about its own progress. */
 export interface PaceReport {
@@ -66,5 +77,11 @@ export interface Frame {
 export type FromWorker =
   | { type: 'ready'; runId: number; scenario: Scenario }
   | { type: 'error'; runId: number; field: string; message: string }
+  /**
+   * An exception escaped the engine mid-run. The world it was updating is dropped (it may be half
+   * updated); `checkpointUs` is where a restore would continue from, null when there is none.
+   */
+  | { type: 'crashed'; runId: number; message: string; checkpointUs: number | null }
   | Frame
-  | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string };
+  | { type: 'acted'; runId: number; reqId: number; report: ActionReport | null; error?: string }
+  | { type: 'result'; reqId: number; result: Result | null; error?: string };

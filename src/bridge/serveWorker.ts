@@ -10,6 +10,8 @@ export interface TickingHost<M> {
   readonly saturated?: boolean;
   tick(): void;
   handle(msg: M): void;
+  /** An exception escaped tick() or handle(): stop work and tell the page (see SimHost.fail). */
+  fail?(error: unknown): void;
 }
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -17,8 +19,17 @@ declare const self: DedicatedWorkerGlobalScope;
 export function serveWorker<M>(host: TickingHost<M>, gapMs: number): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let queued = false;
+  // An exception must not end the loop silently (the page would wait forever for a frame).
+  const guarded = (work: () => void): void => {
+    try {
+      work();
+    } catch (e) {
+      if (!host.fail) throw e;
+      host.fail(e);
+    }
+  };
   const run = (): void => {
-    host.tick();
+    guarded(() => host.tick());
     schedule();
   };
   // A saturated host ticks again through a message to itself: chained setTimeout(0)s are clamped
@@ -44,7 +55,7 @@ export function serveWorker<M>(host: TickingHost<M>, gapMs: number): void {
     }, gapMs);
   };
   self.onmessage = (e: MessageEvent<M>) => {
-    host.handle(e.data);
+    guarded(() => host.handle(e.data));
     schedule();
   };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+// No generated parsers: zod's JIT probes `new Function`, which the page's CSP (no 'unsafe-eval')
+// refuses and reports. Parsing a scenario is rare; the interpreter is fast enough.
+z.config({ jitless: true });
+
 /** The four answers to "how does the server find out?". */
 export const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'] as const;
 export type Strategy = (typeof STRATEGIES)[number];

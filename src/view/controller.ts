@@ -8,6 +8,7 @@ import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';
 import { writeUrl } from '../store/url';
+import { createFailureStore, oneLine, type FailureStore } from './failure';
 import type { FrameLoop } from './frameLoop';
 import { World } from './world';
 
@@ -25,16 +26,30 @@ export interface Controller {
   step(): void;
   /** Rewind: pause and move the run to simulated second `tS` (restore a checkpoint, re-run). */
   seek(tS: number): void;
+  /** Set when the engine stopped (an exception in the worker); cleared by restartAfterFailure. */
+  readonly failure: FailureStore;
+  /** Continues from the newest checkpoint, or starts afresh when the worker itself is gone. */
+  restartAfterFailure(): void;
   dispose(): void;
 }
 
 export function createController(store: AppStore, loop: FrameLoop, client?: SimClient): Controller {
   const world = new World();
+  const failure = createFailureStore();
   const sim =
     client ??
     new SimClient({
       onError: (_runId, field, message) =>
         store.getState().pushNotice(`The engine refused the scenario (${field}): ${message}`),
+      onCrash: (message, checkpointUs) => {
+        failure.setState({
+          current: {
+            message: oneLine(message),
+            checkpointS: checkpointUs === null ? null : checkpointUs / 1e6,
+          },
+        });
+        if (store.getState().playing) store.getState().setPlaying(false);
+      },
     });
 
   let runTimer: ReturnType<typeof setTimeout> | null = null;
@@ -131,6 +146,29 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     });
   };
 
+  const restartAfterFailure = () => {
+    const f = failure.getState().current;
+    if (!f) return;
+    failure.setState({ current: null });
+    if (f.checkpointS === null) {
+      sim.respawn();
+      startRun();
+    } else {
+      // Actions taken after the checkpoint are not replayed (one of them may be what failed): they
+      // leave the URL too, as after a rewind; the scenario's scripted ones stay.
+      const atS = f.checkpointS;
+      const scripted = world.scenario?.timeline ?? [];
+      const st = store.getState();
+      const keep = st.scenario.timeline.filter(
+        (e) => e.atS <= atS || scripted.some((x) => x.atS === e.atS && x.action === e.action),
+      );
+      if (keep.length !== st.scenario.timeline.length) st.setTimeline(keep);
+      world.headUs = atS * 1e6;
+      sim.restore();
+    }
+    store.getState().setPlaying(true);
+  };
+
   startRun();
   writeUrl(store.getState().scenario);
 
@@ -141,6 +179,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     removeServer: () => act('remove-server'),
     crashServer: (id) => act('crash-server', id),
     act,
+    failure,
+    restartAfterFailure,
     seek: (tS) => {
       if (store.getState().playing) store.getState().setPlaying(false);
       sim.seek(Math.max(0, tS) * 1e6);

@@ -209,7 +209,8 @@ export function CompareView() {
   const [speed, setSpeed] = useState(1);
   const [nowS, setNowS] = useState(0);
   const [achieved, setAchieved] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; crashed: boolean } | null>(null);
+  const [restarts, setRestarts] = useState(0);
   const [showData, setShowData] = useState(false);
   const [said, setSaid] = useState('');
   const narrRef = useRef({ announced: 0, lastDigestS: 0, queue: [] as string[], lastSpoke: -Infinity });
@@ -225,7 +226,7 @@ export function CompareView() {
   useEffect(() => {
     const client = new CompareClient();
     clientRef.current = client;
-    client.onError = (m) => setError(m);
+    client.onError = (message, crashed) => setError({ message, crashed });
     // Recorded in the scenario's timeline at the worker's simulated time, so the URL replays it.
     client.onActed = (a) => {
       if (!a.ok) return;
@@ -305,7 +306,7 @@ export function CompareView() {
     narrRef.current = { announced: 0, lastDigestS: 0, queue: [], lastSpoke: -Infinity };
     setNowS(0);
     client.init(structuredClone(store.getState().scenario), playingRef.current, speedRef.current);
-  }, [store, runKey]);
+  }, [store, runKey, restarts]);
 
   const scenario = useApp((s) => s.scenario);
   const rows = useMemo(() => lanes.map((l) => compareRow(l.scenario, l.live)), [lanes]);
@@ -423,9 +424,16 @@ export function CompareView() {
         {said}
       </div>
       <CompareData lanes={cols} shown={showData} />
-      {error ? (
+      {error?.crashed ? (
         <p className="cmp-error" role="alert">
-          The engine refused the scenario: {error}
+          The comparison stopped: {error.message}.{' '}
+          <button type="button" onClick={() => setRestarts((n) => n + 1)}>
+            Restart the comparison
+          </button>
+        </p>
+      ) : error ? (
+        <p className="cmp-error" role="alert">
+          The engine refused the scenario: {error.message}
         </p>
       ) : null}
       <div className="cmp-grid" ref={gridRef}>

@@ -3,6 +3,8 @@
  * (in compare mode) the comparison table as CSV or JSON, and the scenario link to copy.
  */
 import { useRef, useState } from 'react';
+import { resultInWorker } from '../../bridge/client';
+import { normalizeScenario } from '../../bridge/engine';
 import { useServices } from '../context';
 import { compareSnapshot } from '../compare/snapshot';
 import { useViewFlags } from '../compare/mode';
@@ -88,6 +90,23 @@ export function ExportMenu() {
       );
     done(`Table ${fmt.toUpperCase()} saved`);
   };
+  // The whole scenario (with the actions taken so far) run to its duration in a worker of its own:
+  // the same Result JSON the command line prints for this scenario and seed.
+  const [computing, setComputing] = useState(false);
+  const result = async () => {
+    setComputing(true);
+    setStatus('Running the scenario to its end…');
+    try {
+      const scenario = normalizeScenario(structuredClone(store.getState().scenario));
+      const r = await resultInWorker(scenario);
+      downloadText(`${stem('result')}.json`, `${JSON.stringify(r, null, 2)}\n`, 'application/json');
+      done('Result saved');
+    } catch (e) {
+      setStatus(`Result failed: ${(e as Error).message}`);
+    } finally {
+      setComputing(false);
+    }
+  };
   const copy = () => {
     const url = window.location.href;
     setLink(url);
@@ -130,6 +149,16 @@ export function ExportMenu() {
         <button type="button" onClick={() => series('json')}>
           Series JSON
         </button>
+        {compare ? null : (
+          <button
+            type="button"
+            disabled={computing}
+            title="Run this scenario to its end and save the Result JSON (what the command line prints)"
+            onClick={() => void result()}
+          >
+            Save result…
+          </button>
+        )}
         {compare ? (
           <>
             <button type="button" onClick={() => table('csv')}>

@@ -24,7 +24,8 @@ const STYLE_PROPS = [
 function inlineStyles(src: Element, dst: Element): void {
   const cs = getComputedStyle(src);
   const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-  dst.setAttribute('style', style);
+  // Through the CSSOM, not setAttribute: the page's CSP forbids inline style attributes.
+  (dst as SVGElement | HTMLElement).style.cssText = style;
   const a = src.children;
   const b = dst.children;
   for (let i = 0; i < a.length && i < b.length; i++) inlineStyles(a[i]!, b[i]!);
