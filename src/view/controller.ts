@@ -9,7 +9,7 @@ import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';
 import { writeUrl } from '../store/url';
 import { getViewFlags, onViewModeChange } from './compare/mode';
-import { compareActions } from './compare/snapshot';
+import { compareActions, getCompareServers } from './compare/snapshot';
 import type { FrameLoop } from './frameLoop';
 import { World } from './world';
 
@@ -119,7 +119,14 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     const keep = st.scenario.timeline.filter(
       (e) => e.atS <= nowS || scripted.some((x) => x.atS === e.atS && x.action === e.action),
     );
-    if (keep.length !== st.scenario.timeline.length) st.setTimeline(keep);
+    const dropped = st.scenario.timeline.length - keep.length;
+    if (dropped) {
+      st.setTimeline(keep);
+      st.pushNotice(
+        `Going on from ${nowS.toFixed(1)} s: ${dropped === 1 ? 'the action' : `the ${dropped} actions`} taken after it ${dropped === 1 ? 'was' : 'were'} discarded.`,
+        'info',
+      );
+    }
     world.headUs = live.nowUs;
   };
 
@@ -180,6 +187,9 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
             }
           : null,
         notices: s.notices.map((n) => n.text),
+        mode: getViewFlags().mode,
+        /** Servers up in the compare lanes (null outside compare mode). */
+        compareServers: getCompareServers(),
       });
     },
   };

@@ -21,7 +21,7 @@ import { STRATEGY_ORDER } from '../strategies';
 import { StrategyGlyph } from '../ui/icons';
 import { chartGeometry, METRICS, sharedDomain, timeDomain, type MetricSpec } from './smallMultiples';
 import { compareDigest, describeCompareAction } from './narrate';
-import { compareActions, compareKeys, compareSnapshot } from './snapshot';
+import { compareActions, compareKeys, compareSnapshot, setCompareServers } from './snapshot';
 import '../a11y/a11y.css';
 import './compare.css';
 
@@ -269,6 +269,10 @@ export function CompareView() {
         }),
       );
       setNowS(f.nowUs / 1e6);
+      const lane0 = f.lanes[0];
+      setCompareServers(
+        lane0 ? lane0.live.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : null,
+      );
       setAchieved(f.achievedSpeed);
       // The accessible twin: scale events as they land in all four lanes, a digest now and then.
       const n = narrRef.current;
@@ -308,6 +312,7 @@ export function CompareView() {
       client.dispose();
       clientRef.current = null;
       compareSnapshot.current = null;
+      setCompareServers(null);
       store.getState().setPlaying(wasPlaying);
     };
   }, [store]);

@@ -20,3 +20,19 @@ export const compareKeys: { current: ((key: string) => boolean) | null } = { cur
 export const compareActions: { current: ((kind: ActionKind, server?: number) => boolean) | null } = {
   current: null,
 };
+
+/** Servers up in the compare lanes (lane one; all four take the same actions), for the Servers field. */
+let laneServers: number | null = null;
+const laneListeners = new Set<() => void>();
+export function setCompareServers(n: number | null): void {
+  if (n === laneServers) return;
+  laneServers = n;
+  for (const l of laneListeners) l();
+}
+export function getCompareServers(): number | null {
+  return laneServers;
+}
+export function subscribeCompareServers(cb: () => void): () => void {
+  laneListeners.add(cb);
+  return () => laneListeners.delete(cb);
+}

@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
+import { useViewFlags } from '../compare/mode';
+import { getCompareServers, subscribeCompareServers } from '../compare/snapshot';
 import {
   selMsgRate,
   selPollInterval,
@@ -32,7 +34,11 @@ export function LeftRail() {
   const room = useApp(selRoomSize);
   const vnodes = useApp(selVnodes);
   const seed = useApp(selSeed);
-  const servers = useApp(selUpServers);
+  const singleServers = useApp(selUpServers);
+  // In compare mode the field shows the lanes' servers: that is what + and − act on there.
+  const compare = useViewFlags().mode === 'compare';
+  const laneServers = useSyncExternalStore(subscribeCompareServers, getCompareServers, getCompareServers);
+  const servers = compare ? (laneServers ?? singleServers) : singleServers;
   const pending = useApp(selPendingServerChanges);
   const timeline = useApp(selTimeline);
   const roomStops = ROOM_STOPS.filter((r) => r <= users);
