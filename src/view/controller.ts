@@ -34,6 +34,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
   const world = new World();
   /** The scenario the engine said it runs (its `ready` message), for the current run only. */
   let engine: { runId: number; scenario: Scenario } | null = null;
+  /** Servers this run was asked to crash (a crash is final within a run). */
+  const crashing = new Set<number>();
   const sim =
     client ??
     new SimClient({
@@ -66,6 +68,7 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     }
     const runId = sim.init(scenario, st.playing, st.speed);
     engine = null;
+    crashing.clear();
     world.clear(runId, st.scenario);
     st.setSummary(null);
   };
@@ -137,9 +140,22 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
         store.getState().pushNotice('Compare mode is still starting: try again in a moment.', 'info');
       return;
     }
+    if (kind === 'crash-server' && server !== undefined) {
+      // A second click on a server that is going down (before the next frame shows it) must not
+      // take another one with it: ask the engine once per server and run.
+      const state = world.live?.servers.find((x) => x.id === server)?.state;
+      if (crashing.has(server) || (state !== undefined && state !== 'up' && state !== 'draining')) {
+        store.getState().pushNotice(`Crash S${server} not done: S${server} is already down.`, 'info');
+        return;
+      }
+      crashing.add(server);
+    }
     forkIfInPast();
+    const runAtAct = world.runId;
     void sim.act(kind, server).then(({ report, error }) => {
       const st = store.getState();
+      if (kind === 'crash-server' && server !== undefined && (error || world.runId !== runAtAct))
+        crashing.delete(server);
       if (error) {
         // The engine refused (a server already down or gone, a rewind in progress): the scenario
         // stays as it was, and the reason is shown in a word.
@@ -208,6 +224,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     act,
     seek: (tS) => {
       if (store.getState().playing) store.getState().setPlaying(false);
+      // The past may have those servers up again: the frames say which are down from now on.
+      crashing.clear();
       sim.seek(Math.max(0, tS) * 1e6);
     },
     step: () => {
