@@ -91,6 +91,8 @@ export function listen(server, port, host = '127.0.0.1', tries = 20) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const port = await listen(createSiteServer(), Number(process.env.PORT ?? 4173));
+  // STRICT_PORT=1 (the e2e suite): fail rather than move to another port.
+  const tries = process.env.STRICT_PORT === '1' ? 0 : 20;
+  const port = await listen(createSiteServer(), Number(process.env.PORT ?? 4173), '127.0.0.1', tries);
   console.log(`\nHopScope is running at http://127.0.0.1:${port}/  (Ctrl+C to stop)\n`);
 }

@@ -18,7 +18,7 @@ export function readScenarioText(name: string, text: string): Scenario {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(oneLine(`scenario: ${name} is not valid JSON (${(e as Error).message})`));
+    throw new Error(oneLine(`scenario: ${name} is not valid JSON (${(e as Error).message})`), { cause: e });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new Error(`scenario: ${name} must hold a JSON object`);
