@@ -219,3 +219,29 @@ test('notices never cover the preset callout or the compare toolbar', async ({ p
   expect(await overlap(await toolbar.boundingBox(), await notices.boundingBox())).toBe(false);
   await page.screenshot({ path: test.info().outputPath('notices-compare-1280.png') });
 });
+
+test('loading a preset and going on from a rewound moment say what became of the recorded actions', async ({
+  page,
+}) => {
+  await page.goto('./?strategy=pubsub&users=1000');
+  await waitSimTime(page, 2);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await expect.poll(async () => (await hook(page)).page.timeline.length).toBe(1);
+  // Rewind before the action, then play: the action's future is discarded, and the page says so.
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect
+    .poll(async () => (await hook(page)).live?.nowS ?? 99)
+    .toBeLessThan((await hook(page)).page.timeline[0]!.atS);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByTestId('notices')).toContainText('taken after it was discarded');
+  expect((await hook(page)).page.timeline).toEqual([]);
+  // A preset replaces the scenario with its own actions.
+  await waitSimTime(page, 1);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await expect.poll(async () => (await hook(page)).page.timeline.length).toBe(1);
+  await page.getByRole('button', { name: 'Presets' }).click();
+  await page.getByRole('menuitem').first().click();
+  await expect(page.getByTestId('notices')).toContainText("replaced by the preset's own");
+  await settled(page);
+});
