@@ -10,6 +10,7 @@
  * A failure prints its seed and the steps taken; pin it in PINNED_SEEDS. Reproduce one with
  * WALK_SEED=<seed> (WALK_SEQUENCES and WALK_STEPS change the budget).
  */
+import { appendFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { parseFigure } from './helpers';
 import { VALIDATION, hook, type HookState } from './engineState';
@@ -18,10 +19,11 @@ import { VALIDATION, hook, type HookState } from './engineState';
 const PINNED_SEEDS: number[] = [];
 
 // About 2–3 minutes of CI on a 2-core machine; WALK_SEQUENCES=300 for a longer hunt.
-const SEQUENCES = Number(process.env.WALK_SEQUENCES ?? 80);
+const SEQUENCES = Number(process.env.WALK_SEQUENCES ?? 60);
 const STEPS = Number(process.env.WALK_STEPS ?? 4);
 const ONE_SEED = process.env.WALK_SEED === undefined ? null : Number(process.env.WALK_SEED);
-const BASE_SEED = 0x5eed;
+/** WALK_FIRST moves the window of seeds (a hunt beyond the ones CI runs). */
+const BASE_SEED = 0x5eed + Number(process.env.WALK_FIRST ?? 0);
 
 /** mulberry32: small, seedable, good enough to pick clicks. */
 function rng(seed: number) {
@@ -231,7 +233,7 @@ async function walk(page: Page, seed: number, errors: string[]): Promise<number>
   const log: string[] = [`goto ${startUrl(r)}`];
   const tg = Date.now();
   await page.goto(log[0]!.slice(5));
-  if (process.env.WALK_TIMING) console.log(`goto ${Date.now() - tg} ms`);
+  if (process.env.WALK_PROGRESS) appendFileSync(process.env.WALK_PROGRESS, `goto ${Date.now() - tg} ms\n`);
   let steps = 0;
   try {
     await check(page, errors, log);
@@ -243,7 +245,11 @@ async function walk(page: Page, seed: number, errors: string[]): Promise<number>
       const t1 = Date.now();
       if (what === 'reload') await reloadSame(page);
       await check(page, errors, log);
-      if (process.env.WALK_TIMING) console.log(`${what}: act ${t1 - t0} ms, check ${Date.now() - t1} ms`);
+      if (process.env.WALK_PROGRESS)
+        appendFileSync(
+          process.env.WALK_PROGRESS,
+          `  ${what}: act ${t1 - t0} ms, check ${Date.now() - t1} ms\n`,
+        );
     }
     // Every sequence ends with the URL reopening the same scenario (unless a step just did that).
     if (log.at(-1) !== 'reload' && (await hook(page)).mode === 'single') {
@@ -270,7 +276,13 @@ test('a seeded random walk keeps the controls and the engine in agreement', asyn
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
   let steps = 0;
-  for (const seed of seeds) steps += await walk(page, seed, errors);
+  for (const seed of seeds) {
+    const ts = Date.now();
+    steps += await walk(page, seed, errors);
+    // WALK_PROGRESS=file: one line per sequence, written as it goes (a long hunt can be watched).
+    if (process.env.WALK_PROGRESS)
+      appendFileSync(process.env.WALK_PROGRESS, `seed ${seed}: ${Date.now() - ts} ms\n`);
+  }
   console.log(
     `walker: ${seeds.length} sequences, ${steps} steps, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
