@@ -147,7 +147,9 @@ async function step(page: Page, r: Rng): Promise<string> {
   }
   if (roll < 93) {
     if (compare) return 'rewind (compare: skipped)';
-    await page.getByRole('button', { name: 'Step back' }).click();
+    const back = page.getByRole('button', { name: 'Step back' });
+    if (await back.isDisabled()) return 'step back (disabled)';
+    await back.click();
     return 'step back';
   }
   return 'reload';
@@ -265,6 +267,8 @@ async function walk(page: Page, seed: number, errors: string[]): Promise<number>
 }
 
 test.describe.configure({ mode: 'serial' });
+// A control that never becomes clickable is a failure with its seed, not a 30-minute hang.
+test.use({ actionTimeout: 5000 });
 
 test('a seeded random walk keeps the controls and the engine in agreement', async ({ page }) => {
   const seeds =
