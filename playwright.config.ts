@@ -28,7 +28,9 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    // The same server `npm start` uses, so e2e also covers it (long share links, MIME types).
+    command: `node scripts/serve.mjs`,
+    env: { PORT: String(PORT), STRICT_PORT: '1' },
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

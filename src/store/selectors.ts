@@ -30,3 +30,13 @@ export const selUpServers = (s: AppState) =>
     : s.scenario.servers;
 export const selBehind = (s: AppState) =>
   s.summary?.behind && s.summary.playing ? s.summary.achievedSpeed : null;
+/**
+ * Add/remove requests the engine queued behind a running migration (it has not picked a server for
+ * them yet), so the Servers field can say why it has not moved.
+ */
+export const selPendingServerChanges = (s: AppState) =>
+  s.summary?.migration
+    ? s.summary.timeline.filter(
+        (a) => a.server < 0 && (a.action === 'add-server' || a.action === 'remove-server'),
+      ).length
+    : 0;

@@ -105,3 +105,40 @@ describe('summary selectors', () => {
     expect(selBehind(store.getState())).toBe(37);
   });
 });
+
+describe('every scenario edit goes through validation', () => {
+  it('refuses an action the scenario cannot hold, keeps the scenario and says why', () => {
+    const store = createAppStore({ scenario: normalizeScenario({ servers: 2 }) });
+    const st = () => store.getState();
+    expect(st().recordAction({ atS: 1, action: 'crash-server', server: 7 })).toBe(false);
+    expect(st().scenario.timeline).toEqual([]);
+    expect(st().notices.at(-1)?.text).toMatch(/refused.*timeline\.0\.server/);
+    // A later edit is not poisoned by the refused one.
+    st().setField('users', 500);
+    expect(st().scenario.users).toBe(500);
+    expect(() => normalizeScenario(st().scenario)).not.toThrow();
+  });
+
+  it('never stores a server id the engine had not picked (-1) and rounds times to the millisecond', () => {
+    const store = createAppStore();
+    expect(
+      store.getState().recordAction({ atS: 8.158400000000139, action: 'remove-server', server: -1 }),
+    ).toBe(true);
+    expect(store.getState().scenario.timeline).toEqual([{ atS: 8.158, action: 'remove-server' }]);
+  });
+
+  it('switching strategy clears the old run’s actions and says so', () => {
+    const store = createAppStore({ scenario: normalizeScenario({ strategy: 'modulo-hashing' }) });
+    store.getState().recordAction({ atS: 2, action: 'add-server' });
+    store.getState().setStrategy('consistent-hashing');
+    expect(store.getState().scenario.timeline).toEqual([]);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/the 1 action of the previous run was cleared/);
+  });
+
+  it('refuses a whole invalid scenario (a file, a preset) without touching the current one', () => {
+    const store = createAppStore();
+    const bad = { ...DEFAULT_SCENARIO, users: 0 };
+    expect(store.getState().replaceScenario(bad)).toBe(false);
+    expect(store.getState().scenario).toEqual(DEFAULT_SCENARIO);
+  });
+});

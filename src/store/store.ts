@@ -5,7 +5,14 @@
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
-import { DEFAULT_SCENARIO, LIMITS, type Scenario, type Strategy, type TimelineEntry } from '../bridge/engine';
+import {
+  DEFAULT_SCENARIO,
+  LIMITS,
+  normalizeScenario,
+  type Scenario,
+  type Strategy,
+  type TimelineEntry,
+} from '../bridge/engine';
 import type { Summary } from './summary';
 
 /** Scenario fields the page edits directly. */
@@ -21,14 +28,19 @@ export interface ScenarioSlice {
   scenario: Scenario;
   /** Bumps on every change that needs a fresh run (scenario edit or Reset). */
   runKey: number;
+  /** Switching strategy starts a new run at t = 0 and clears the old run's timeline (a notice says so). */
   setStrategy(s: Strategy): void;
   setField(field: EditableField, value: number): void;
-  /** An action taken live; kept in the timeline so the URL reproduces the run. */
-  recordAction(entry: TimelineEntry): void;
+  /**
+   * An action taken live; kept in the timeline so the URL reproduces the run. Returns false (with
+   * a notice) when the entry would make the scenario invalid: the edit is refused, never stored.
+   */
+  recordAction(entry: TimelineEntry): boolean;
   clearTimeline(): void;
   /** Rewind forked the run: the live-recorded actions of the abandoned future go (no restart). */
   setTimeline(entries: TimelineEntry[]): void;
-  replaceScenario(s: Scenario): void;
+  /** Replaces the whole scenario (preset, tour, opened file); refused with a notice when invalid. */
+  replaceScenario(s: Scenario): boolean;
   reset(): void;
 }
 
@@ -92,50 +104,111 @@ export function sanitizeField(s: Scenario, field: EditableField, value: number):
   }
 }
 
+/** Live actions are stamped at engine time (µs): a link carries them to the millisecond. */
+export function roundActionTimeS(atS: number): number {
+  return Math.round(atS * 1000) / 1000;
+}
+
+function countActions(t: readonly TimelineEntry[]): string {
+  return t.length === 1 ? '1 action' : `${t.length} actions`;
+}
+
 const scenarioSlice =
   (initial: Scenario): Slice<ScenarioSlice> =>
-  (set) => ({
-    scenario: initial,
-    runKey: 0,
-    setStrategy: (strategy) =>
+  (set, get) => {
+    /**
+     * The one gate every scenario edit goes through: the edit is applied to a copy, validated like
+     * the engine validates it, and only then stored. A refused edit leaves the scenario (and the
+     * run) as they were and says why, so no later edit inherits a poisoned scenario.
+     */
+    const commit = (
+      edit: (draft: Scenario) => boolean | void | Scenario,
+      restart: boolean,
+      what: string,
+    ): boolean => {
+      let draft = structuredClone(get().scenario) as Scenario;
+      const r = edit(draft);
+      if (r === false) return false;
+      if (typeof r === 'object') draft = structuredClone(r);
+      let next: Scenario;
+      try {
+        next = normalizeScenario(draft);
+      } catch (e) {
+        get().pushNotice(`${what} refused, the scenario is unchanged: ${(e as Error).message}`);
+        return false;
+      }
       set((st) => {
-        if (st.scenario.strategy === strategy) return;
-        st.scenario.strategy = strategy;
-        st.runKey++;
-      }),
-    setField: (field, value) =>
-      set((st) => {
-        const v = sanitizeField(st.scenario, field, value);
-        if (st.scenario[field] === v) return;
-        st.scenario[field] = v;
-        // Fewer users than one room holds is not a valid workload: shrink the room with them.
-        if (field === 'users' && st.scenario.roomSize > v) st.scenario.roomSize = Math.max(2, v);
-        st.runKey++;
-      }),
-    recordAction: (entry) =>
-      set((st) => {
-        st.scenario.timeline.push(entry);
-      }),
-    clearTimeline: () =>
-      set((st) => {
-        if (st.scenario.timeline.length === 0) return;
-        st.scenario.timeline = [];
-        st.runKey++;
-      }),
-    setTimeline: (entries) =>
-      set((st) => {
-        st.scenario.timeline = entries;
-      }),
-    replaceScenario: (s) =>
-      set((st) => {
-        st.scenario = s;
-        st.runKey++;
-      }),
-    reset: () =>
-      set((st) => {
-        st.runKey++;
-      }),
-  });
+        st.scenario = next;
+        if (restart) st.runKey++;
+      });
+      return true;
+    };
+    return {
+      scenario: initial,
+      runKey: 0,
+      setStrategy: (strategy) => {
+        const before = get().scenario;
+        if (before.strategy === strategy) return;
+        const dropped = before.timeline.length;
+        commit(
+          (d) => {
+            d.strategy = strategy;
+            // Actions belong to the run they were taken in: server ids, drains and broker crashes
+            // mean something else under another strategy.
+            d.timeline = [];
+          },
+          true,
+          'Strategy switch',
+        );
+        if (dropped && get().scenario.strategy === strategy)
+          get().pushNotice(
+            `New strategy, new run from t = 0: the ${countActions(before.timeline)} of the previous run ${dropped === 1 ? 'was' : 'were'} cleared.`,
+            'info',
+          );
+      },
+      setField: (field, value) => {
+        commit(
+          (d) => {
+            const v = sanitizeField(d, field, value);
+            if (d[field] === v) return false;
+            d[field] = v;
+            // Fewer users than one room holds is not a valid workload: shrink the room with them.
+            if (field === 'users' && d.roomSize > v) d.roomSize = Math.max(2, v);
+          },
+          true,
+          'Edit',
+        );
+      },
+      recordAction: (entry) => {
+        const e: TimelineEntry = { ...entry, atS: roundActionTimeS(entry.atS) };
+        if (e.server !== undefined && (e.action === 'add-server' || e.server < 0)) delete e.server;
+        return commit(
+          (d) => {
+            d.timeline.push(e);
+          },
+          false,
+          'Action',
+        );
+      },
+      clearTimeline: () => {
+        commit((d) => (d.timeline.length === 0 ? false : void (d.timeline = [])), true, 'Clear');
+      },
+      setTimeline: (entries) => {
+        commit(
+          (d) => {
+            d.timeline = entries;
+          },
+          false,
+          'Rewind',
+        );
+      },
+      replaceScenario: (s) => commit(() => s, true, 'Scenario'),
+      reset: () =>
+        set((st) => {
+          st.runKey++;
+        }),
+    };
+  };
 
 const playbackSlice: Slice<PlaybackSlice> = (set) => ({
   playing: true,

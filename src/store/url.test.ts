@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, normalizeScenario } from '../bridge/engine';
-import { formatQuery, parseQuery, parseTimeline } from './url';
+import { formatQuery, formatTimeline, parseQuery, parseTimeline } from './url';
 
 describe('parseQuery', () => {
   it('reads the fields DESIGN.md shows', () => {
@@ -42,8 +42,9 @@ describe('parseQuery', () => {
     ['timeline=5:crash-server:999', 'timeline'],
   ])('replaces a hostile %s by its default with a notice', (q, field) => {
     const { scenario, notices } = parseQuery(`?${q}&servers=3`);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toContain(field);
+    // servers=… twice is also a duplicate key, named in its own notice.
+    expect(notices).toHaveLength(field === 'servers' ? 2 : 1);
+    expect(notices.every((n) => n.includes(field))).toBe(true);
     expect(scenario[field as keyof typeof scenario]).toEqual(
       field === 'servers'
         ? DEFAULT_SCENARIO.servers
@@ -100,5 +101,70 @@ describe('parseTimeline', () => {
       { atS: 2.5, action: 'remove-server', server: 3 },
     ]);
     expect(parseTimeline('')).toEqual([]);
+  });
+});
+
+describe('URL keys the page cannot use are named', () => {
+  it.each([
+    ['tour=nope&step=99', ['tour', 'step']],
+    ['mode=evil', ['mode']],
+    ['present=maybe', ['present']],
+    ['embed=yes', ['embed']],
+    ['step=2', ['step']],
+    ['users=10&users=1000000', ['users']],
+  ])('%s gets a notice naming %j', (q, keys) => {
+    const { notices, scenario } = parseQuery(`?${q}`);
+    expect(notices).toHaveLength(keys.length);
+    keys.forEach((k, i) => expect(notices[i]).toContain(`${k}`));
+    expect(() => normalizeScenario(scenario)).not.toThrow();
+  });
+
+  it('the first of duplicate keys wins', () => {
+    const { scenario, notices } = parseQuery('?users=10&users=1000000');
+    expect(scenario.users).toBe(10);
+    expect(notices[0]).toMatch(/users appears 2 times/);
+  });
+
+  it('an out-of-range step of a real tour says which step opens', () => {
+    const { notices } = parseQuery('?tour=polling&step=99');
+    expect(notices.join(' ')).toMatch(/step="99" is not a step of this tour \(1–\d+\); using \d+/);
+  });
+});
+
+describe('share links stay short', () => {
+  it('compresses a long timeline and reads it back exactly', () => {
+    const timeline = Array.from({ length: 200 }, (_, i) => ({
+      atS: Math.round(i * 1.234 * 1000) / 1000,
+      action: i % 2 ? ('remove-server' as const) : ('add-server' as const),
+    }));
+    const s = normalizeScenario({ timeline });
+    const q = formatQuery(s);
+    expect(q).toContain('timeline=lz.');
+    expect(q.length).toBeLessThan(formatTimeline(s.timeline).length / 2);
+    const back = parseQuery(q);
+    expect(back.notices).toEqual([]);
+    expect(back.scenario).toEqual(s);
+  });
+
+  it('keeps a short timeline readable', () => {
+    const s = normalizeScenario({ timeline: [{ atS: 8.158, action: 'crash-server', server: 2 }] });
+    expect(formatQuery(s)).toContain('timeline=8.158:crash-server:2');
+  });
+
+  it('reports a damaged compressed timeline and keeps the rest', () => {
+    const { scenario, notices } = parseQuery('?users=50&timeline=lz.%21%21%21');
+    expect(scenario.users).toBe(50);
+    expect(scenario.timeline).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('timeline');
+  });
+
+  it('reads a 60 KB query and says it was too long only past the limit', () => {
+    const pad = 'x'.repeat(60_000);
+    const { scenario, notices } = parseQuery(`?users=50&junk=${pad}`);
+    expect(scenario.users).toBe(50);
+    expect(notices).toEqual(['Ignored unknown URL parameter "junk".']);
+    const long = parseQuery(`?users=50&junk=${'x'.repeat(70_000)}`);
+    expect(long.notices[0]).toMatch(/KB long/);
   });
 });

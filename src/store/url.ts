@@ -5,8 +5,10 @@
  * Parsing never throws and never yields a run the engine would refuse: each bad value becomes a
  * notice and that field's default, so a hostile or stale link still opens a working page.
  */
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { ACTIONS, DEFAULT_SCENARIO, LIMITS, normalizeScenario, scenarioSchema } from '../bridge/engine';
 import type { ActionKind, Scenario, TimelineEntry } from '../bridge/engine';
+import { chapterById } from '../content/tours';
 
 type Field = keyof Scenario;
 const FIELDS = Object.keys(DEFAULT_SCENARIO) as Field[];
@@ -48,6 +50,13 @@ function show(v: unknown): string {
   return String(v);
 }
 
+/** Past this many characters the timeline travels lz-compressed, so a share link stays short. */
+export const TIMELINE_COMPRESS_AT = 160;
+/** Marks a compressed timeline value (`timeline=lz.…`); the plain form never starts with a letter. */
+const LZ_PREFIX = 'lz.';
+/** The longest query the page reads; anything past it is reported, not silently dropped. */
+export const MAX_QUERY_CHARS = 65_536;
+
 /** `12.5:add-server,30:crash-server:2` */
 export function formatTimeline(t: readonly TimelineEntry[]): string {
   return t
@@ -57,6 +66,13 @@ export function formatTimeline(t: readonly TimelineEntry[]): string {
 
 /** Parses the compact timeline form; throws a short message on the first bad entry. */
 export function parseTimeline(raw: string): TimelineEntry[] {
+  if (raw.startsWith(LZ_PREFIX)) {
+    // URLSearchParams turns '+' into a space; the compressed alphabet uses '+'.
+    const plain = decompressFromEncodedURIComponent(raw.slice(LZ_PREFIX.length).replace(/ /g, '+'));
+    if (!plain) throw new Error('compressed timeline is damaged');
+    if (plain.startsWith(LZ_PREFIX)) throw new Error('compressed twice');
+    return parseTimeline(plain);
+  }
   if (raw.trim() === '') return [];
   const parts = raw.split(',');
   if (parts.length > 1000) throw new Error('too many actions');
@@ -89,14 +105,55 @@ function convert(field: Field, raw: string): unknown {
   return raw;
 }
 
+/** Checks the view keys (tour, step, present, mode, embed): a bad one is named, then ignored. */
+function viewNotices(params: URLSearchParams): string[] {
+  const notices: string[] = [];
+  const flag = (key: string) => {
+    const v = params.get(key);
+    if (v !== null && !['0', '1', 'true', 'false'].includes(v))
+      notices.push(`${key}=${quote(v)} is not valid (use 1 or 0); ignored.`);
+  };
+  const mode = params.get('mode');
+  if (mode !== null && mode !== 'compare' && mode !== 'single')
+    notices.push(`mode=${quote(mode)} is not valid (use compare); showing one simulation.`);
+  flag('present');
+  flag('embed');
+  const tour = params.get('tour');
+  const chapter = tour === null ? undefined : chapterById(tour);
+  if (tour !== null && !chapter) notices.push(`tour=${quote(tour)} is not a tour; ignored.`);
+  const step = params.get('step');
+  if (step !== null) {
+    const n = Number(step);
+    if (tour === null) notices.push(`step=${quote(step)} needs a tour; ignored.`);
+    else if (chapter && (!Number.isInteger(n) || n < 1 || n > chapter.steps.length)) {
+      // The tour opens the nearest step (see parseTourLink); say which.
+      const used = Number.isInteger(n) ? Math.min(Math.max(n, 1), chapter.steps.length) : 1;
+      notices.push(
+        `step=${quote(step)} is not a step of this tour (1–${chapter.steps.length}); using ${used}.`,
+      );
+    } else if (!chapter) notices.push(`step=${quote(step)} ignored with the unknown tour.`);
+  }
+  return notices;
+}
+
 export function parseQuery(search: string): ParsedQuery {
   const notices: string[] = [];
-  const params = new URLSearchParams(search.length > 8192 ? search.slice(0, 8192) : search);
+  if (search.length > MAX_QUERY_CHARS)
+    notices.push(
+      `The link is ${Math.round(search.length / 1024)} KB long; only its first ${MAX_QUERY_CHARS / 1024} KB were read.`,
+    );
+  const params = new URLSearchParams(
+    search.length > MAX_QUERY_CHARS ? search.slice(0, MAX_QUERY_CHARS) : search,
+  );
   const input: Record<string, unknown> = {};
   const seen = new Set<string>();
+  notices.push(...viewNotices(params));
   for (const [key, raw] of params) {
     if (seen.has(key)) continue; // the first occurrence wins, like URLSearchParams.get
     seen.add(key);
+    const all = params.getAll(key);
+    if (all.length > 1)
+      notices.push(`${key} appears ${all.length} times in the link; using the first (${key}=${quote(raw)}).`);
     if (VIEW_PARAMS.has(key)) continue;
     if (!isField(key)) {
       notices.push(`Ignored unknown URL parameter ${quote(key)}.`);
@@ -153,7 +210,12 @@ export function formatQuery(s: Scenario): string {
   for (const f of FIELDS) {
     const v = s[f];
     if (f === 'timeline') {
-      if (s.timeline.length) parts.push(`timeline=${encode(formatTimeline(s.timeline))}`);
+      if (s.timeline.length) {
+        const plain = formatTimeline(s.timeline);
+        const packed =
+          plain.length > TIMELINE_COMPRESS_AT ? LZ_PREFIX + compressToEncodedURIComponent(plain) : plain;
+        parts.push(`timeline=${encode(packed)}`);
+      }
       continue;
     }
     if (!ALWAYS.includes(f) && v === DEFAULT_SCENARIO[f]) continue;

@@ -9,6 +9,8 @@ import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';
 import { writeUrl } from '../store/url';
 import { createFailureStore, oneLine, type FailureStore } from './failure';
+import { getViewFlags, onViewModeChange } from './compare/mode';
+import { compareActions, getCompareServers } from './compare/snapshot';
 import type { FrameLoop } from './frameLoop';
 import { World } from './world';
 
@@ -36,9 +38,16 @@ export interface Controller {
 export function createController(store: AppStore, loop: FrameLoop, client?: SimClient): Controller {
   const world = new World();
   const failure = createFailureStore();
+  /** The scenario the engine said it runs (its `ready` message), for the current run only. */
+  let engine: { runId: number; scenario: Scenario } | null = null;
+  /** Servers this run was asked to crash (a crash is final within a run). */
+  const crashing = new Set<number>();
   const sim =
     client ??
     new SimClient({
+      onReady: (runId, scenario) => {
+        engine = { runId, scenario };
+      },
       onError: (_runId, field, message) =>
         store.getState().pushNotice(`The engine refused the scenario (${field}): ${message}`),
       onCrash: (message, checkpointUs) => {
@@ -73,6 +82,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       return;
     }
     const runId = sim.init(scenario, st.playing, st.speed);
+    engine = null;
+    crashing.clear();
     world.clear(runId, st.scenario);
     st.setSummary(null);
   };
@@ -126,23 +137,57 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     const keep = st.scenario.timeline.filter(
       (e) => e.atS <= nowS || scripted.some((x) => x.atS === e.atS && x.action === e.action),
     );
-    if (keep.length !== st.scenario.timeline.length) st.setTimeline(keep);
+    const dropped = st.scenario.timeline.length - keep.length;
+    if (dropped) {
+      st.setTimeline(keep);
+      st.pushNotice(
+        `Going on from ${nowS.toFixed(1)} s: ${dropped === 1 ? 'the action' : `the ${dropped} actions`} taken after it ${dropped === 1 ? 'was' : 'were'} discarded.`,
+        'info',
+      );
+    }
     world.headUs = live.nowUs;
   };
 
   const act = (kind: ActionKind, server?: number) => {
+    // Compare mode runs its own four lanes: the same buttons act there, at the lanes' clock.
+    if (getViewFlags().mode === 'compare') {
+      if (!compareActions.current?.(kind, server))
+        store.getState().pushNotice('Compare mode is still starting: try again in a moment.', 'info');
+      return;
+    }
+    if (kind === 'crash-server' && server !== undefined) {
+      // A second click on a server that is going down (before the next frame shows it) must not
+      // take another one with it: ask the engine once per server and run.
+      const state = world.live?.servers.find((x) => x.id === server)?.state;
+      if (crashing.has(server) || (state !== undefined && state !== 'up' && state !== 'draining')) {
+        store.getState().pushNotice(`Crash S${server} not done: S${server} is already down.`, 'info');
+        return;
+      }
+      crashing.add(server);
+    }
     forkIfInPast();
+    const runAtAct = world.runId;
     void sim.act(kind, server).then(({ report, error }) => {
       const st = store.getState();
-      if (error && error !== 'run replaced')
-        st.pushNotice(`Could not ${kind.replace('-', ' ')}: ${error}`, 'info');
+      if (kind === 'crash-server' && server !== undefined && (error || world.runId !== runAtAct))
+        crashing.delete(server);
+      if (error) {
+        // The engine refused (a server already down or gone, a rewind in progress): the scenario
+        // stays as it was, and the reason is shown in a word.
+        if (error !== 'run replaced')
+          st.pushNotice(`${actionLabel(kind, server)} not done: ${error}`, 'info');
+        return;
+      }
       if (!report) return;
-      const entry = {
-        atS: report.atS,
-        action: report.action,
-        ...(kind === 'add-server' ? {} : { server: report.server }),
-      };
-      st.recordAction(entry);
+      // The engine names the server it acted on; -1 means it has not picked one yet (a change
+      // queued behind a running migration), so the entry keeps the request and replays it as such.
+      const entry =
+        kind === 'add-server' || report.server < 0
+          ? { atS: report.atS, action: report.action }
+          : { atS: report.atS, action: report.action, server: report.server };
+      // If the scenario cannot hold what the engine did, restart from the scenario so the run and
+      // the controls agree again (the store has said why).
+      if (!st.recordAction(entry)) st.reset();
     });
   };
 
@@ -168,6 +213,41 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     }
     store.getState().setPlaying(true);
   };
+  // Compare mode records its actions in the timeline; the single run (paused meanwhile) did not
+  // take them, so leaving compare mode restarts it from the scenario the controls now show.
+  const unmode = onViewModeChange((mode) => {
+    if (mode !== 'single') return;
+    const ran = world.scenario;
+    if (ran && JSON.stringify(ran.timeline) !== JSON.stringify(store.getState().scenario.timeline))
+      store.getState().reset();
+  });
+
+  const hook = {
+    /** Read-only view for tests: what the engine runs next to what the controls show. */
+    state: () => {
+      const live = world.live;
+      const s = store.getState();
+      return structuredClone({
+        runId: world.runId,
+        engine: engine && engine.runId === world.runId ? engine.scenario : null,
+        page: s.scenario,
+        live: live
+          ? {
+              nowS: live.nowUs / 1e6,
+              upServers: live.servers.filter((x) => x.state === 'up' || x.state === 'draining').length,
+              migrating: live.migration !== null,
+              timeline: live.timeline.map((a) => ({ atS: a.atS, action: a.action, server: a.server })),
+            }
+          : null,
+        notices: s.notices.map((n) => n.text),
+        mode: getViewFlags().mode,
+        /** Servers up in the compare lanes (null outside compare mode). */
+        compareServers: getCompareServers(),
+      });
+    },
+  };
+  if (typeof window !== 'undefined' && !('__hopscope' in window))
+    Object.defineProperty(window, '__hopscope', { value: Object.freeze(hook), writable: false });
 
   startRun();
   writeUrl(store.getState().scenario);
@@ -183,6 +263,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     restartAfterFailure,
     seek: (tS) => {
       if (store.getState().playing) store.getState().setPlaying(false);
+      // The past may have those servers up again: the frames say which are down from now on.
+      crashing.clear();
       sim.seek(Math.max(0, tS) * 1e6);
     },
     step: () => {
@@ -193,11 +275,28 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     dispose: () => {
       unsub();
       unloop();
+      unmode();
       if (runTimer !== null) clearTimeout(runTimer);
       if (urlTimer !== null) clearTimeout(urlTimer);
       sim.dispose();
     },
   };
+}
+
+function actionLabel(kind: ActionKind, server?: number): string {
+  const id = server === undefined ? '' : ` S${server}`;
+  switch (kind) {
+    case 'add-server':
+      return 'Add server';
+    case 'remove-server':
+      return `Remove server${id}`;
+    case 'crash-server':
+      return `Crash${id}`;
+    case 'crash-broker':
+      return 'Crash broker';
+    case 'recover-broker':
+      return 'Recover broker';
+  }
 }
 
 export function buildSummary(world: World): Summary {

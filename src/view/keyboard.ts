@@ -21,8 +21,8 @@ export function useKeyboard(store: AppStore, controller: Controller): void {
       if (tag === 'INPUT' && type !== 'range' && type !== 'radio' && type !== 'checkbox') return;
       const nav = e.key.startsWith('Arrow') || ['Home', 'End', 'PageUp', 'PageDown'].includes(e.key);
       if ((type === 'range' || type === 'radio') && (nav || e.key === ' ')) return;
-      // Compare mode drives its own four runs: Space and + go there, not to the paused single run;
-      // − and the strategy digits mean nothing there (a digit would restart all four runs).
+      // Compare mode drives its own four runs: Space, + and − go there, not to the paused single
+      // run; the strategy digits mean nothing there (a digit would restart all four runs).
       if (getViewFlags().mode === 'compare' && COMPARE_KEYS.has(e.key)) {
         if (e.key === ' ' && (tag === 'BUTTON' || t?.getAttribute('role') === 'button')) return;
         if (compareKeys.current?.(e.key)) e.preventDefault();

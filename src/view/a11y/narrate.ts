@@ -38,7 +38,7 @@ function clockWords(s: number): string {
 
 export function describeAction(a: ActionReport, s: Scenario): string {
   const share = s.users > 0 ? a.usersMoved / s.users : 0;
-  const who = `Server ${a.server}`;
+  const who = a.server < 0 ? 'A server' : `Server ${a.server}`;
   switch (a.action) {
     case 'add-server':
       if (s.strategy === 'polling')

@@ -4,7 +4,14 @@
  * verdicts the measured numbers support.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ActionReport, LiveSnapshot, Scenario, SeriesRow, Strategy } from '../../bridge/engine';
+import type {
+  ActionKind,
+  ActionReport,
+  LiveSnapshot,
+  Scenario,
+  SeriesRow,
+  Strategy,
+} from '../../bridge/engine';
 import { CompareClient } from '../../bridge/compareClient';
 import { compareRow, verdicts, STRATEGY_LABEL, type CompareRow } from '../../content/compare';
 import { selRunKey } from '../../store/selectors';
@@ -14,7 +21,7 @@ import { STRATEGY_ORDER } from '../strategies';
 import { StrategyGlyph } from '../ui/icons';
 import { chartGeometry, METRICS, sharedDomain, timeDomain, type MetricSpec } from './smallMultiples';
 import { compareDigest, describeCompareAction } from './narrate';
-import { compareKeys, compareSnapshot } from './snapshot';
+import { compareActions, compareKeys, compareSnapshot, setCompareServers } from './snapshot';
 import '../a11y/a11y.css';
 import './compare.css';
 
@@ -229,16 +236,25 @@ export function CompareView() {
     client.onError = (message, crashed) => setError({ message, crashed });
     // Recorded in the scenario's timeline at the worker's simulated time, so the URL replays it.
     client.onActed = (a) => {
-      if (!a.ok) return;
+      if (!a.ok) {
+        store.getState().pushNotice(`Compare: no lane could ${a.kind.replace('-', ' ')}.`, 'info');
+        return;
+      }
       store
         .getState()
         .recordAction(
-          a.kind === 'add-server' || a.server === null
+          a.kind === 'add-server' || a.server === null || a.server < 0
             ? { atS: a.atS, action: a.kind }
             : { atS: a.atS, action: a.kind, server: a.server },
         );
     };
     const st = store.getState();
+    const n = st.scenario.timeline.length;
+    if (n)
+      st.pushNotice(
+        `Compare replays the ${n === 1 ? 'recorded action' : `${n} recorded actions`} in all four runs.`,
+        'info',
+      );
     const wasPlaying = st.playing;
     st.setPlaying(false);
     const timer = setInterval(() => {
@@ -254,6 +270,10 @@ export function CompareView() {
         }),
       );
       setNowS(f.nowUs / 1e6);
+      const lane0 = f.lanes[0];
+      setCompareServers(
+        lane0 ? lane0.live.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : null,
+      );
       setAchieved(f.achievedSpeed);
       // The accessible twin: scale events as they land in all four lanes, a digest now and then.
       const n = narrRef.current;
@@ -293,6 +313,7 @@ export function CompareView() {
       client.dispose();
       clientRef.current = null;
       compareSnapshot.current = null;
+      setCompareServers(null);
       store.getState().setPlaying(wasPlaying);
     };
   }, [store]);
@@ -320,15 +341,22 @@ export function CompareView() {
       : null;
   }, [rows, verdictMap, lanes]);
 
-  const act = (kind: 'add-server' | 'crash-server') => {
+  const act = (kind: ActionKind, server?: number): boolean => {
     const client = clientRef.current;
-    if (!client) return;
-    if (kind === 'add-server') return client.act('add-server');
+    if (!client || !lanes.length) return false;
+    if (kind === 'add-server') {
+      client.act('add-server');
+      return true;
+    }
     const up = lanes[0]?.live.servers.filter((s) => s.state === 'up') ?? [];
-    if (up.length <= 1) return;
+    if (up.length <= 1) {
+      store.getState().pushNotice('Compare: at least one server must stay up.', 'info');
+      return true;
+    }
     // The same server id in every lane, so the four architectures lose the same machine.
-    const id = up[up.length - 1]!.id;
-    client.act('crash-server', id);
+    const id = server ?? up[up.length - 1]!.id;
+    client.act(kind, id);
+    return true;
   };
   const togglePlay = () => {
     const next = !playingRef.current;
@@ -339,11 +367,14 @@ export function CompareView() {
     compareKeys.current = (key) => {
       if (key === ' ') togglePlay();
       else if (key === '+' || key === '=') act('add-server');
+      else if (key === '-' || key === '_') act('remove-server');
       else return false;
       return true;
     };
+    compareActions.current = act;
     return () => {
       compareKeys.current = null;
+      compareActions.current = null;
     };
   });
 

@@ -13,6 +13,7 @@ import { downloadBlob, downloadText } from './download';
 import { renderPng } from './png';
 import { ShareIcon } from '../ui/icons';
 import { STRATEGY_LABEL } from '../../content/compare';
+import { readScenarioText, scenarioFileText } from '../../store/scenarioFile';
 import './export.css';
 
 export function ExportMenu() {
@@ -107,6 +108,26 @@ export function ExportMenu() {
       setComputing(false);
     }
   };
+  const fileRef = useRef<HTMLInputElement>(null);
+  const saveScenario = () => {
+    downloadText(`${stem('scenario')}.json`, scenarioFileText(store.getState().scenario), 'application/json');
+    done('Scenario saved');
+  };
+  const openScenario = async (file: File) => {
+    const st = store.getState();
+    try {
+      const s = readScenarioText(file.name, await file.text());
+      // The file replaces the whole scenario, its actions included; the run restarts at t = 0.
+      if (st.replaceScenario(s)) {
+        st.pushNotice(`Opened ${file.name}: a new run from t = 0.`, 'info');
+        done(`Opened ${file.name}`);
+      }
+    } catch (e) {
+      // The same one line the command line prints, naming the field; the scenario is unchanged.
+      st.pushNotice(`Could not open ${file.name}: ${(e as Error).message}`);
+      setStatus('Scenario not opened');
+    }
+  };
   const copy = () => {
     const url = window.location.href;
     setLink(url);
@@ -140,6 +161,32 @@ export function ExportMenu() {
         <p className="export-status" role="status">
           {status}
         </p>
+        <button
+          type="button"
+          title="A JSON file with this scenario and its actions (the same format as npm run sim -- --scenario)"
+          onClick={saveScenario}
+        >
+          Save scenario…
+        </button>
+        <button
+          type="button"
+          title="Load a scenario JSON file (as saved here, or from scenarios/)"
+          onClick={() => fileRef.current?.click()}
+        >
+          Open scenario…
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Scenario file"
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            if (f) void openScenario(f);
+          }}
+        />
         <button type="button" onClick={() => void png()}>
           PNG image of the view
         </button>

@@ -30,7 +30,14 @@ export function PresetsMenu() {
         // A preset is a new workload: a tour in progress would fight it for the scenario.
         if (tour.getState().chapterId) closeTour(tour);
         const st = store.getState();
-        st.replaceScenario(normalizeScenario(p.scenario));
+        const dropped = st.scenario.timeline.length;
+        if (!st.replaceScenario(normalizeScenario(p.scenario))) return;
+        // A preset is a whole scenario, actions included: say what became of the old run's.
+        if (dropped)
+          st.pushNotice(
+            `Preset loaded, new run from t = 0: ${dropped === 1 ? 'the action' : `the ${dropped} actions`} of the previous run ${dropped === 1 ? 'was' : 'were'} replaced by the preset's own.`,
+            'info',
+          );
         st.setPlaying(true);
         tour.setState({ presetId: p.id });
       }}

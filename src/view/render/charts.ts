@@ -354,6 +354,9 @@ export function createCharts(root: HTMLElement) {
 }
 
 export function actionLabel(a: Pick<ActionReport, 'action' | 'server'>): string {
+  // -1: queued behind a migration, the engine has not picked the server yet.
+  if (a.server < 0 && (a.action === 'add-server' || a.action === 'remove-server'))
+    return a.action === 'add-server' ? '+ queued' : '− queued';
   if (a.action === 'add-server') return `+ S${a.server}`;
   if (a.action === 'remove-server') return `− S${a.server}`;
   if (a.action === 'crash-broker') return 'broker down';

@@ -1,10 +1,13 @@
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
+import { useViewFlags } from '../compare/mode';
+import { getCompareServers, subscribeCompareServers } from '../compare/snapshot';
 import {
   selMsgRate,
   selPollInterval,
   selRoomSize,
   selSeed,
   selStrategy,
+  selPendingServerChanges,
   selTimeline,
   selUpServers,
   selUsers,
@@ -31,7 +34,12 @@ export function LeftRail() {
   const room = useApp(selRoomSize);
   const vnodes = useApp(selVnodes);
   const seed = useApp(selSeed);
-  const servers = useApp(selUpServers);
+  const singleServers = useApp(selUpServers);
+  // In compare mode the field shows the lanes' servers: that is what + and − act on there.
+  const compare = useViewFlags().mode === 'compare';
+  const laneServers = useSyncExternalStore(subscribeCompareServers, getCompareServers, getCompareServers);
+  const servers = compare ? (laneServers ?? singleServers) : singleServers;
+  const pending = useApp(selPendingServerChanges);
   const timeline = useApp(selTimeline);
   const roomStops = ROOM_STOPS.filter((r) => r <= users);
 
@@ -92,7 +100,12 @@ export function LeftRail() {
             >
               −
             </button>
-            <output className="num" aria-live="polite" data-testid="server-count">
+            <output
+              className="num"
+              aria-live="polite"
+              data-testid="server-count"
+              title="Endpoint servers taking traffic in the running simulation"
+            >
               {servers}
             </output>
             <button
@@ -107,6 +120,11 @@ export function LeftRail() {
         </div>
         <SeedField seed={seed} onCommit={(v) => st().setField('seed', v)} />
       </div>
+      {pending ? (
+        <p className="field-note" data-testid="server-pending">
+          {pending === 1 ? '1 change waits' : `${pending} changes wait`} for the running migration to finish.
+        </p>
+      ) : null}
       {timeline.length > 0 ? (
         <div className="timeline-chips">
           <span className="field-label">Actions</span>
@@ -116,7 +134,9 @@ export function LeftRail() {
                 {e.action === 'add-server'
                   ? '+ server'
                   : e.action === 'remove-server'
-                    ? `− S${e.server ?? ''}`
+                    ? e.server === undefined
+                      ? '− server'
+                      : `− S${e.server}`
                     : e.action === 'crash-broker'
                       ? 'broker down'
                       : e.action === 'recover-broker'

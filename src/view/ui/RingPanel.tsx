@@ -61,7 +61,10 @@ export function RingPanel({
   let caption = modulo
     ? `owner = hash(user) mod ${live}. Adding a server changes almost every owner.`
     : `Each user belongs to the next server point clockwise; ${scenario.vnodes} points per server.`;
-  if (lastAction && summary) {
+  if (lastAction && summary && lastAction.server < 0) {
+    // Queued behind a running migration: the engine has not picked its server yet.
+    caption = `${lastAction.action === 'add-server' ? 'Add' : 'Remove'} server queued: it runs when the current migration finishes.`;
+  } else if (lastAction && summary) {
     // N before and after, as the engine counted them when the action ran.
     const after = lastAction.serversAfter;
     const before = lastAction.serversBefore;
