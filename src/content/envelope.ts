@@ -74,6 +74,15 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
   const writes = (s.users * s.messagesPerUserPerMin) / 60;
   const recipients = s.roomSize - 1;
   const pushes = writes * recipients;
+  const dbCap = (s.dbConcurrency / s.dbQueryMs) * 1000;
+  // Push strategies still write every message to the DB: past its capacity the queue grows.
+  const dbWriteLoad: EnvelopeFigure = {
+    id: 'db-load',
+    label: 'DB load',
+    value: writes / dbCap,
+    text: load(writes / dbCap),
+    hint: `writes ÷ ${compact(dbCap)}/s capacity${writes > dbCap ? ' — overloaded: the queue grows, then sends fail' : ''}`,
+  };
   const perServer: EnvelopeFigure = {
     id: 'per-server',
     label: 'Per server',
@@ -84,7 +93,6 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
 
   if (s.strategy === 'polling') {
     const reads = s.users / s.pollIntervalS;
-    const dbCap = (s.dbConcurrency / s.dbQueryMs) * 1000;
     const dbLoad = (reads + writes) / dbCap;
     const lambda = (recipients * s.messagesPerUserPerMin) / 60;
     // A message waits on average half an interval for the next poll to read it, then the read
@@ -110,7 +118,7 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         label: 'DB load',
         value: dbLoad,
         text: load(dbLoad),
-        hint: `(reads + writes) ÷ ${compact(dbCap)}/s capacity (${s.dbConcurrency} conns ÷ ${s.dbQueryMs} ms)`,
+        hint: `(reads + writes) ÷ ${compact(dbCap)}/s capacity (${s.dbConcurrency} conns ÷ ${s.dbQueryMs} ms)${reads + writes > dbCap ? ' — overloaded' : ''}`,
       },
       {
         id: 'wait',
@@ -148,6 +156,7 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         text: `${compact(writes)}/s`,
         hint: `${compact(s.users)} × ${s.messagesPerUserPerMin}/min ÷ 60; DB reads to deliver: 0`,
       },
+      dbWriteLoad,
       {
         id: 'broker-routed',
         label: 'Broker routes',
@@ -156,7 +165,7 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         text: `${compact(publishes + copies)}/s`,
         hint: room
           ? `${compact(publishes)} publishes/s in + ${compact(copies)}/s out, one per server holding a member (≈ ${+perPublish.toFixed(1)} of ${n})`
-          : `${compact(publishes)} publishes/s in (one per recipient’s topic) + as many out`,
+          : `${compact(publishes)}/s in, one per recipient’s topic, + as many out`,
       },
       {
         id: 'broker-load',
@@ -179,6 +188,7 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
   const moved = modulo ? n / (n + 1) : 1 / (n + 1);
   return [
     perServer,
+    dbWriteLoad,
     {
       id: 'pushes',
       label: 'Pushes',

@@ -12,6 +12,7 @@ import { Metrics } from './ui/Metrics';
 import { Notices } from './ui/Notices';
 import { Stage } from './ui/Stage';
 import { TopBar } from './ui/TopBar';
+import { Welcome } from './welcome/Welcome';
 
 export function App() {
   const { store, controller } = useServices();
@@ -29,6 +30,7 @@ export function App() {
           <main className="main">
             <Stage />
             <ClassroomBar />
+            <Welcome />
           </main>
           <Metrics />
           <Charts />

@@ -13,6 +13,7 @@ import {
 import { useApp, useServices } from '../context';
 import { compact, grouped } from '../format';
 import { Envelope } from './Envelope';
+import { useMoreBelow } from './moreBelow';
 import { Slider, niceStops } from './Slider';
 
 const USER_STOPS = niceStops(10, 1_000_000);
@@ -22,6 +23,7 @@ const ROOM_STOPS = [2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
 const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
 
 export function LeftRail() {
+  const railRef = useMoreBelow<HTMLElement>();
   const { store, controller } = useServices();
   const st = () => store.getState();
   const strategy = useApp(selStrategy);
@@ -36,7 +38,7 @@ export function LeftRail() {
   const roomStops = ROOM_STOPS.filter((r) => r <= users);
 
   return (
-    <aside className="rail left" aria-label="Workload">
+    <aside className="rail left" aria-label="Workload" ref={railRef}>
       <h2>Workload</h2>
       <Slider
         label="Users"
@@ -138,6 +140,9 @@ export function LeftRail() {
         </div>
       ) : null}
       <Envelope />
+      <div className="rail-more" aria-hidden="true">
+        more ▾
+      </div>
     </aside>
   );
 }
