@@ -6,8 +6,8 @@ describe('chart action labels', () => {
     expect(
       ruleLevels(
         [
-          { x: 0, label: '+ S4' },
-          { x: 200, label: 'S1 crashed' },
+          { x: 0, width: 30 },
+          { x: 200, width: 62 },
         ],
         3,
       ),
@@ -17,8 +17,8 @@ describe('chart action labels', () => {
     expect(
       ruleLevels(
         [
-          { x: 100, label: '− S4' },
-          { x: 104, label: 'S1 crashed' },
+          { x: 100, width: 30 },
+          { x: 104, width: 62 },
         ],
         3,
       ),
@@ -27,9 +27,9 @@ describe('chart action labels', () => {
   it('go back up to a free line', () => {
     const r = ruleLevels(
       [
-        { x: 0, label: '+ S4' },
-        { x: 5, label: '+ S5' },
-        { x: 300, label: '− S5' },
+        { x: 0, width: 30 },
+        { x: 5, width: 30 },
+        { x: 300, width: 30 },
       ],
       3,
     );
@@ -37,7 +37,7 @@ describe('chart action labels', () => {
   });
   it('are left out, not overprinted, when every line is taken', () => {
     const r = ruleLevels(
-      [0, 2, 4].map((x) => ({ x, label: 'S1 crashed' })),
+      [0, 2, 4].map((x) => ({ x, width: 62 })),
       2,
     );
     expect(r).toEqual([0, 1, -1]);
@@ -46,8 +46,8 @@ describe('chart action labels', () => {
     expect(
       ruleLevels(
         [
-          { x: 104, label: 'S1 crashed' },
-          { x: 100, label: '− S4' },
+          { x: 104, width: 62 },
+          { x: 100, width: 30 },
         ],
         3,
       ),

@@ -294,15 +294,20 @@ export function createCharts(root: HTMLElement) {
     g.select('line')
       .attr('y1', M.top - 6)
       .attr('y2', h - M.bottom);
+    // Measure the labels as drawn, then stack the ones that would touch.
+    const texts = g
+      .select<SVGTextElement>('text')
+      .attr('display', null)
+      .attr('x', 3)
+      .text((a) => actionLabel(a));
+    const widths = texts.nodes().map((n) => (n.getComputedTextLength?.() || n.textContent!.length * 7) + 6);
     const levels = ruleLevels(
-      visible.map((a) => ({ x: x(a.atS), label: actionLabel(a) })),
+      visible.map((a, i) => ({ x: x(a.atS), width: widths[i] ?? 0 })),
       Math.max(1, Math.floor((h - M.top - M.bottom) / RULE_LINE_PX)),
     );
-    g.select('text')
-      .attr('x', 3)
-      .attr('y', (_a, i) => M.top + 4 + (levels[i] ?? 0) * RULE_LINE_PX)
-      .attr('display', (_a, i) => ((levels[i] ?? 0) < 0 ? 'none' : null))
-      .text((a) => actionLabel(a));
+    texts
+      .attr('y', (_a, i) => M.top + 4 + Math.max(0, levels[i] ?? 0) * RULE_LINE_PX)
+      .attr('display', (_a, i) => ((levels[i] ?? 0) < 0 ? 'none' : null));
   }
 
   function drawConnections(inp: ChartsInput) {
@@ -387,16 +392,14 @@ export function createCharts(root: HTMLElement) {
   };
 }
 
-const RULE_LINE_PX = 12;
-/** Approximate width of a rule label at the charts' 11 px font. */
-const labelPx = (label: string) => label.length * 6.4 + 8;
+const RULE_LINE_PX = 15;
 
 /**
  * Stacks the action labels: each goes on the first line down whose previous label ends before it
  * starts, so "− S4" and "S1 crashed" a moment apart never print over each other. Returns the line
  * per label (in input order), or −1 when all `maxLines` are taken there (the rule still shows).
  */
-export function ruleLevels(rules: { x: number; label: string }[], maxLines: number): number[] {
+export function ruleLevels(rules: { x: number; width: number }[], maxLines: number): number[] {
   const order = rules.map((_, i) => i).sort((a, b) => rules[a]!.x - rules[b]!.x);
   const ends: number[] = [];
   const out = new Array<number>(rules.length).fill(-1);
@@ -405,7 +408,7 @@ export function ruleLevels(rules: { x: number; label: string }[], maxLines: numb
     let line = ends.findIndex((end) => end <= r.x);
     if (line < 0 && ends.length < maxLines) line = ends.length;
     if (line < 0) continue;
-    ends[line] = r.x + labelPx(r.label);
+    ends[line] = r.x + r.width;
     out[i] = line;
   }
   return out;

@@ -381,10 +381,11 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('rx', 2);
     srv.select('path.cross').attr('d', (d) => {
       if (d.s.state !== 'crashed') return null;
-      const r = Math.min(9, d.b.h / 2 - 3);
       // A compact card has no room for a cross beside its name: the hatched card says it.
       if (narrow(d)) return null;
-      const x = d.b.w / 2 - 16 - (labelled(d) ? 58 : 0);
+      // Between the name ("S12", ≤ 30 px from the left) and the right-aligned "crashed".
+      const r = Math.min(6, d.b.h / 2 - 3);
+      const x = labelled(d) ? -d.b.w / 2 + 12 + 30 + r : d.b.w / 2 - 16;
       return `M${x - r},${-r}L${x + r},${r}M${x - r},${r}L${x + r},${-r}`;
     });
     srv.select('path.cross').attr('stroke', LOSS);

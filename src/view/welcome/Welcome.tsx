@@ -10,6 +10,7 @@ import { CHAPTERS } from '../../content/tours';
 import { useViewFlags } from '../compare/mode';
 import { useClassroom } from '../tour/classroom';
 import { openStep } from '../tour/tourStore';
+import { parseTourLink } from '../tour/tourLogic';
 import { CRASH_HINT_KEY, WELCOME_KEY, remember, useSeen } from './firstVisit';
 import './welcome.css';
 
@@ -22,7 +23,9 @@ export function Welcome() {
   const t = useStore(tour);
   const view = useViewFlags();
   // A shared tour link, Present mode or an embed already know where they are going.
-  if (seen || view.embed || t.presenting || t.chapterId !== null) return null;
+  const link = parseTourLink(window.location.search);
+  if (seen || view.embed || t.presenting || t.chapterId !== null || link.chapterId !== null || link.present)
+    return null;
   const first = CHAPTERS[0]!;
   return (
     <section
