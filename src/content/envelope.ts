@@ -111,14 +111,14 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         label: 'Chat writes',
         value: writes,
         text: `${compact(writes)}/s`,
-        hint: `${compact(s.users)} × ${s.messagesPerUserPerMin}/min ÷ 60, one DB write each`,
+        hint: `${compact(s.users)} × ${s.messagesPerUserPerMin}/min ÷ 60`,
       },
       {
         id: 'db-load',
         label: 'DB load',
         value: dbLoad,
         text: load(dbLoad),
-        hint: `(reads + writes) ÷ ${compact(dbCap)}/s capacity (${s.dbConcurrency} conns ÷ ${s.dbQueryMs} ms)${reads + writes > dbCap ? ' — overloaded' : ''}`,
+        hint: `(reads + writes) ÷ (${s.dbConcurrency} conns ÷ ${s.dbQueryMs} ms)${reads + writes > dbCap ? ' — overloaded' : ''}`,
       },
       {
         id: 'wait',

@@ -10,7 +10,7 @@ export function useMoreBelow<T extends HTMLElement>() {
     const el = ref.current;
     if (!el) return;
     const check = () => {
-      const more = el.scrollTop + el.clientHeight < el.scrollHeight - 4;
+      const more = el.scrollTop + el.clientHeight < el.scrollHeight - 1;
       if (more) el.dataset.more = '1';
       else delete el.dataset.more;
     };
