@@ -78,7 +78,7 @@ export function Metrics() {
       label: 'Latency p99',
       value: p99,
       unit: p99u,
-      sub: `${win} · ${compact(s?.latencyCount ?? 0)} msgs`,
+      sub: `${win} · n = ${compact(s?.latencyCount ?? 0)}`,
       tone: warming ? 'warming' : undefined,
       title: '99th percentile delivery latency over the last few simulated seconds.',
     },
