@@ -160,3 +160,37 @@ test('moving messages never paint over the load balancer’s label', async ({ pa
   expect(painted.elsewhere).toBeGreaterThan(0);
   expect(painted.inside).toBe(0);
 });
+
+test('lost-message crosses land beside a server card, never on its connection count', async ({ page }) => {
+  await page.goto('./?strategy=modulo-hashing&users=20000&servers=10&messagesPerUserPerMin=20');
+  await waitSimTime(page, 2);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const painted = await page.evaluate(async () => {
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas.packets')!;
+    const ctx = canvas.getContext('2d')!;
+    const cr = canvas.getBoundingClientRect();
+    const k = canvas.width / cr.width;
+    let onCounts = 0;
+    for (let f = 0; f < 60; f++) {
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      for (const t of document.querySelectorAll('.topo g.server text.conns')) {
+        const b = t.getBoundingClientRect();
+        if (b.width === 0) continue;
+        const a = ctx.getImageData(
+          Math.round((b.x - cr.x) * k),
+          Math.round((b.y - cr.y) * k),
+          Math.max(1, Math.round(b.width * k)),
+          Math.max(1, Math.round(b.height * k)),
+        ).data;
+        for (let i = 3; i < a.length; i += 4) if (a[i]! > 0) onCounts++;
+      }
+    }
+    return onCounts;
+  });
+  // The scale-out did lose messages (so crosses were drawn) …
+  await expect
+    .poll(async () => Number((await page.getByTestId('metric-lost').textContent())!.replace(/\D/g, '')))
+    .toBeGreaterThan(0);
+  // … and none of them over a count.
+  expect(painted).toBe(0);
+});
