@@ -19,8 +19,8 @@ test('overload is shown beside the losses: failed sends, the DB queue and its wa
   const errors = collectErrors(page);
   // 1 M users writing 2 a minute is 33 K writes/s against a DB of 16 K/s.
   await page.goto('./?strategy=pubsub&users=1000000&messagesPerUserPerMin=2');
-  await expect(page.getByTestId('envelope-db-load')).toContainText('208 %');
-  await expect(page.getByTestId('envelope-db-load')).toContainText('overloaded');
+  await expect(page.getByTestId('envelope-db-writes')).toContainText('DB 208 % busy');
+  await expect(page.getByTestId('envelope-db-writes')).toContainText('overloaded');
   await waitSimTime(page, 2, 60_000);
   const sub = page.getByTestId('metric-lost-sub');
   await expect(sub).toContainText(/DB queue [\d.]+K \([\d.]+ m?s\)/);

@@ -16,7 +16,6 @@ export type EnvelopeId =
   | 'empty-polls'
   | 'per-server'
   | 'broker-routed'
-  | 'broker-load'
   | 'pushes'
   | 'moved';
 
@@ -147,32 +146,27 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
     const brokerCap = s.brokerCapacityPerS * s.brokerShards;
     // The broker's work is one routed copy per publish (at least one for a room topic).
     const brokerLoad = (publishes * Math.max(1, perPublish)) / brokerCap;
+    const dbLoad = writes / dbCap;
+    // Four lines, so the card fits a 720p rail: the loads ride on the rates they come from.
     return [
       perServer,
       {
         id: 'db-writes',
         label: 'Chat writes',
         value: writes,
+        parts: { dbLoad },
         text: `${compact(writes)}/s`,
-        hint: `${compact(s.users)} × ${s.messagesPerUserPerMin}/min ÷ 60; DB reads to deliver: 0`,
+        hint: `${compact(s.users)} × ${s.messagesPerUserPerMin}/min ÷ 60 → DB ${load(dbLoad)} busy${writes > dbCap ? ' — overloaded: the queue grows, then sends fail' : ''}; no DB reads`,
       },
-      dbWriteLoad,
       {
         id: 'broker-routed',
         label: 'Broker routes',
         value: publishes + copies,
-        parts: { publishes, copies },
+        parts: { publishes, copies, brokerLoad },
         text: `${compact(publishes + copies)}/s`,
         hint: room
-          ? `${compact(publishes)} publishes/s in + ${compact(copies)}/s out, one per server holding a member (≈ ${+perPublish.toFixed(1)} of ${n})`
-          : `${compact(publishes)}/s in, one per recipient’s topic, + as many out`,
-      },
-      {
-        id: 'broker-load',
-        label: 'Broker load',
-        value: brokerLoad,
-        text: load(brokerLoad),
-        hint: `copies out ÷ ${compact(brokerCap)}/s capacity`,
+          ? `${compact(publishes)}/s in + ${compact(copies)}/s out, one per server holding a member (≈ ${+perPublish.toFixed(1)} of ${n}) · ${load(brokerLoad)} of ${compact(brokerCap)}/s`
+          : `${compact(publishes)}/s in, one per recipient’s topic, + as many out · ${load(brokerLoad)} of ${compact(brokerCap)}/s`,
       },
       {
         id: 'pushes',
