@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { returningVisitor } from './e2e/helpers';
 // @ts-expect-error plain ESM helper without types
 import { CHROMIUM_ARGS, findChromium, NO_BROWSER_MESSAGE } from './scripts/chromium.mjs';
 
@@ -24,6 +25,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 720 },
+    storageState: returningVisitor(`http://127.0.0.1:${PORT}/`),
     launchOptions: { executablePath, args: CHROMIUM_ARGS },
     trace: 'off',
   },

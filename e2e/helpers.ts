@@ -48,3 +48,22 @@ export function collectErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Browser storage of a returning visitor: the welcome card and the crash hint already seen, so
+ * specs start on the bare page (playwright.config.ts uses it; welcome.spec.ts starts empty).
+ */
+export function returningVisitor(baseURL: string) {
+  return {
+    cookies: [],
+    origins: [
+      {
+        origin: new URL(baseURL).origin,
+        localStorage: [
+          { name: 'hopscope.welcome', value: 'seen' },
+          { name: 'hopscope.crashHint', value: 'seen' },
+        ],
+      },
+    ],
+  };
+}

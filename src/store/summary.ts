@@ -23,6 +23,12 @@ export interface Summary {
   dbCapacityPerS: number;
   dbUtilization: number;
   dbQueue: number;
+  /** Publishes waiting in the broker now (all shards). */
+  brokerQueue: number;
+  /** Sends that failed (the DB rejected the write), since t = 0. */
+  sendsFailed: number;
+  /** Simulated second from which the figures are steady (see content/warmup.ts). */
+  warmUpS: number;
   brokerCapacityPerS: number;
   brokerUtilization: number;
   brokerSubscriptions: number;

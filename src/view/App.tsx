@@ -14,6 +14,7 @@ import { Notices } from './ui/Notices';
 import { PanelBoundary } from './ui/PanelBoundary';
 import { Stage } from './ui/Stage';
 import { TopBar } from './ui/TopBar';
+import { Welcome } from './welcome/Welcome';
 
 export function App() {
   const { store, controller } = useServices();
@@ -39,6 +40,7 @@ export function App() {
             <main className="main">
               <Stage />
               <ClassroomBar />
+              <Welcome />
             </main>
           </PanelBoundary>
           <PanelBoundary name="The metrics panel" className="area-right">

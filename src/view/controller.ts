@@ -7,6 +7,7 @@ import { DEFAULT_SCENARIO, normalizeScenario, type ActionKind, type Scenario } f
 import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
 import type { Summary } from '../store/summary';
+import { warmUpS } from '../content/warmup';
 import { writeUrl } from '../store/url';
 import { createFailureStore, oneLine, type FailureStore } from './failure';
 import { getViewFlags, onViewModeChange } from './compare/mode';
@@ -320,6 +321,9 @@ export function buildSummary(world: World): Summary {
     dbCapacityPerS: live.db.capacityPerS,
     dbUtilization: live.db.utilization,
     dbQueue: live.db.queue,
+    brokerQueue: live.broker.queue,
+    sendsFailed: t.sendsFailed,
+    warmUpS: world.scenario ? warmUpS(world.scenario) : 0,
     brokerCapacityPerS: live.broker.capacityPerS,
     brokerUtilization: live.broker.utilization,
     brokerSubscriptions: live.broker.subscriptions,

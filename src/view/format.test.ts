@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, compact, duration, speedLabel } from './format';
+import { clock, compact, duration, load, speedLabel } from './format';
 
 describe('format', () => {
   it('compacts counts like UI.md', () => {
@@ -23,5 +23,19 @@ describe('format', () => {
     expect(clock(3.5)).toBe('0:03.500');
     expect(speedLabel(0.05)).toBe('×0.05');
     expect(speedLabel(100)).toBe('×100');
+  });
+});
+
+describe('load against capacity', () => {
+  it('reads as a percentage up to 999 %', () => {
+    expect(load(0)).toBe('0 %');
+    expect(load(0.914)).toBe('91 %');
+    expect(load(9.99)).toBe('999 %');
+  });
+  it('reads as a multiple past 999 %, never capped', () => {
+    expect(load(10)).toBe('×10');
+    expect(load(12.6)).toBe('×12.6');
+    expect(load(126)).toBe('×126');
+    expect(load(12_600)).toBe('×12.6K');
   });
 });

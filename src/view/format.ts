@@ -61,3 +61,13 @@ export function percent(f: number, digits = 1): string {
   if (!Number.isFinite(f)) return '—';
   return `${(f * 100).toFixed(digits)} %`;
 }
+
+/**
+ * A load against capacity (1 = 100 %): "91 %" up to 999 %, then a multiple ("×126") — never
+ * capped, so an overload of 12,600 % reads as ×126 rather than a quiet 999 %.
+ */
+export function load(f: number): string {
+  if (!Number.isFinite(f)) return '—';
+  if (f * 100 < 999.5) return `${Math.round(f * 100)} %`;
+  return `×${f < 99.5 ? trim(f.toFixed(1)) : compact(f)}`;
+}

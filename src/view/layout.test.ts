@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES } from '../bridge/engine';
-import { computeLayout, slotPos, type NodeBox } from './layout';
+import { LIMITS, STRATEGIES } from '../bridge/engine';
+import { MIN_CARD_H, computeLayout, slotPos, type NodeBox } from './layout';
 
 const overlap = (a: NodeBox, b: NodeBox) =>
   Math.abs(a.x - b.x) < (a.w + b.w) / 2 && Math.abs(a.y - b.y) < (a.h + b.h) / 2;
@@ -37,4 +37,27 @@ describe('computeLayout', () => {
           expect(sx).toBeLessThanOrEqual(l.clients.x + l.clients.w);
           expect(sy).toBeLessThanOrEqual(h);
         });
+});
+
+describe('server cards stay legible up to the most servers the page allows', () => {
+  for (const strategy of STRATEGIES)
+    for (const [w, h] of [
+      [690, 375],
+      [1240, 640],
+    ] as const)
+      it(`${strategy} at ${w}×${h} with ${LIMITS.maxServers} servers: every card carries its name`, () => {
+        const ids = Array.from({ length: LIMITS.maxServers }, (_, i) => i);
+        const l = computeLayout(strategy, ids, w, h, 240);
+        const cards = ids.map((id) => l.nodes.get(16 + id)!);
+        for (const c of cards) {
+          expect(c.h).toBeGreaterThanOrEqual(MIN_CARD_H);
+          // Room for "S63" at the labels' 13 px.
+          expect(c.w).toBeGreaterThanOrEqual(28);
+        }
+      });
+  it('keeps one column while cards are tall enough', () => {
+    const l = computeLayout('polling', [0, 1, 2, 3, 4, 5, 6], 690, 375, 240);
+    const xs = new Set([0, 1, 2, 3, 4, 5, 6].map((id) => l.nodes.get(16 + id)!.x));
+    expect(xs.size).toBe(1);
+  });
 });

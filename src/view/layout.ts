@@ -41,6 +41,9 @@ export interface StageLayout {
   ringArea: Rect | null;
 }
 
+/** Shortest server card that still carries its name (compact mode splits the column below it). */
+export const MIN_CARD_H = 17;
+
 export const isHashing = (s: Strategy) => s === 'modulo-hashing' || s === 'consistent-hashing';
 
 export function computeLayout(
@@ -103,15 +106,31 @@ export function computeLayout(
   const lbFx = Math.max(lbX, (clients.x + clients.w + 18 + lbW / 2) / tw);
   add(NodeId.Lb, 'lb', lbFx, cy, 'Load', 'balancer', lbW, small ? 58 : 66);
 
-  // Server column: cards shrink with their number; below ~18 px they become bars.
+  // Server column: cards shrink with their number; once a card would be too short to carry its
+  // label, the column splits into side-by-side columns (compact mode), so every server keeps a
+  // readable name up to the most the page allows.
   const n = Math.max(1, serverIds.length);
-  const gap = n > 24 ? 1 : n > 12 ? 2 : 6;
-  const cardH = Math.max(2, Math.min(small ? 50 : 62, (usableH - 8 - gap * (n - 1)) / n));
-  const colH = n * cardH + (n - 1) * gap;
-  const cardW = Math.min(small ? 124 : 150, Math.max(tw * 0.17, small ? 112 : 128));
+  const gap = n > 24 ? 2 : n > 12 ? 3 : 6;
+  const maxRows = Math.max(1, Math.floor((usableH - 8 + gap) / (MIN_CARD_H + gap)));
+  const srvCols = Math.ceil(n / maxRows);
+  const colGap = 4;
+  // Compact columns need room for a name each ("S63").
+  const cardW = Math.max(
+    Math.min(small ? 124 : 150, Math.max(tw * 0.17, small ? 112 : 128)),
+    srvCols * 31 + (srvCols - 1) * colGap,
+  );
+  const rowsN = Math.ceil(n / srvCols);
+  const cardWe = srvCols === 1 ? cardW : (cardW - (srvCols - 1) * colGap) / srvCols;
+  const cardH = Math.max(2, Math.min(small ? 50 : 62, (usableH - 8 - gap * (rowsN - 1)) / rowsN));
+  const colH = rowsN * cardH + (rowsN - 1) * gap;
+  const colOffset = new Map<number, number>();
   serverIds.forEach((id, i) => {
-    const y = cy - colH / 2 + cardH / 2 + i * (cardH + gap);
-    add(NodeId.ServerBase + id, 'server', srvX, y, `S${id}`, undefined, cardW, cardH);
+    const col = Math.floor(i / rowsN);
+    const row = i - col * rowsN;
+    const y = cy - colH / 2 + cardH / 2 + row * (cardH + gap);
+    const dx = srvCols === 1 ? 0 : -cardW / 2 + cardWe / 2 + col * (cardWe + colGap);
+    colOffset.set(id, dx);
+    add(NodeId.ServerBase + id, 'server', srvX, y, `S${id}`, undefined, cardWe, cardH);
   });
 
   const edges: [number, number][] = [];
@@ -173,8 +192,11 @@ export function computeLayout(
     for (const s of srvNodes) edges.push([s, NodeId.Chat], [s, NodeId.Coord]);
     edges.push([NodeId.Chat, NodeId.Db], [NodeId.Chat, NodeId.Coord]);
   }
-  // Keep boxes inside the topology area whatever the fractions say.
-  for (const b of nodes.values()) b.x = Math.min(Math.max(b.x, b.w / 2 + pad), tw - b.w / 2 - pad);
+  // Keep boxes inside the topology area whatever the fractions say (server columns as a block).
+  for (const b of nodes.values()) {
+    const half = b.kind === 'server' ? cardW / 2 : b.w / 2;
+    b.x = Math.min(Math.max(b.x, half + pad), tw - half - pad);
+  }
   if (hashing) {
     // The ring takes a third of the stage, so share what is left evenly between the columns:
     // grid | LB | servers | chat, DB, coordinator.
@@ -188,6 +210,8 @@ export function computeLayout(
     for (const id of serverIds) nodes.get(NodeId.ServerBase + id)!.x = sx;
     for (const id of [NodeId.Chat, NodeId.Db, NodeId.Coord]) nodes.get(id)!.x = rightLeft + right / 2;
   }
+
+  for (const id of serverIds) nodes.get(NodeId.ServerBase + id)!.x += colOffset.get(id) ?? 0;
 
   const ringArea = hashing ? { x: tw, y: 0, w: ringW, h } : null;
   return { w, h, scale, strategy, clients, nodes, edges, ringArea };

@@ -14,6 +14,7 @@ import type {
 } from '../../bridge/engine';
 import { CompareClient } from '../../bridge/compareClient';
 import { compareRow, verdicts, STRATEGY_LABEL, type CompareRow } from '../../content/compare';
+import { warmUpAllS } from '../../content/warmup';
 import { selRunKey } from '../../store/selectors';
 import { useApp, useServices } from '../context';
 import { compact, duration, speedLabel } from '../format';
@@ -331,10 +332,11 @@ export function CompareView() {
 
   const scenario = useApp((s) => s.scenario);
   const rows = useMemo(() => lanes.map((l) => compareRow(l.scenario, l.live)), [lanes]);
-  const verdictMap = useMemo(
-    () => (rows.length === 4 ? verdicts(rows) : new Map<Strategy, string>()),
-    [rows],
-  );
+  // Verdicts compare steady states: until the slowest run has warmed up, a ratio like "89× the
+  // fastest" would still be drifting (issue 9, item 6).
+  const warmS = lanes.length ? warmUpAllS(lanes.map((l) => l.scenario)) : 0;
+  const steady = rows.length === 4 && nowS >= warmS;
+  const verdictMap = useMemo(() => (steady ? verdicts(rows) : new Map<Strategy, string>()), [rows, steady]);
   useEffect(() => {
     compareSnapshot.current = rows.length
       ? { rows, verdicts: verdictMap, lanes: lanes.map((l) => ({ strategy: l.strategy, series: l.series })) }
@@ -504,11 +506,18 @@ export function CompareView() {
         <CompareTable rows={rows} scenario={scenario} />
         <div className="cmp-verdicts" aria-label="What the numbers say">
           <h3>What the numbers say</h3>
-          <ul data-testid="compare-verdicts">
-            {STRATEGY_ORDER.filter((s) => verdictMap.has(s)).map((s) => (
-              <li key={s}>{verdictMap.get(s)}</li>
-            ))}
-          </ul>
+          {steady ? (
+            <ul data-testid="compare-verdicts">
+              {STRATEGY_ORDER.filter((s) => verdictMap.has(s)).map((s) => (
+                <li key={s}>{verdictMap.get(s)}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="warming" data-testid="compare-warming">
+              Warming up: verdicts once all four runs are steady, at {Math.ceil(warmS)} s of simulated time
+              (one poll interval, then one measurement window).
+            </p>
+          )}
         </div>
       </div>
     </section>

@@ -6,6 +6,7 @@ import * as d3 from 'd3';
 import type { ActionReport, SeriesRow, Strategy } from '../../bridge/engine';
 import { compact, duration } from '../format';
 import { serverColor } from '../palette';
+import { LATENCY_WINDOW_S } from '../../content/warmup';
 
 export interface ChartsInput {
   series: readonly SeriesRow[];
@@ -15,6 +16,8 @@ export interface ChartsInput {
   brokerCapacityPerS: number;
   servers: { id: number; state: string; connections: number; handledPerS: number }[];
   nowS: number;
+  /** The tiles' latency window, so legend and tile show one value for one metric. */
+  recent: { p50Ms: number; p99Ms: number; count: number; windowS: number };
 }
 
 interface Line {
@@ -22,6 +25,8 @@ interface Line {
   label: string;
   value: (r: SeriesRow) => number;
   cls: string;
+  /** The legend's figure when it is not the last second's (null: nothing measured yet). */
+  legend?: (inp: ChartsInput) => number | null;
 }
 
 interface ChartSpec {
@@ -45,8 +50,20 @@ const SPECS: ChartSpec[] = [
     fmt: (v) => duration(v),
     tick: (v) => (v >= 1000 ? `${+(v / 1000).toPrecision(3)}s` : `${+v.toPrecision(3)}ms`),
     lines: [
-      { key: 'p50', label: 'p50', value: (r) => r.latencyP50Ms, cls: 'l-p50' },
-      { key: 'p99', label: 'p99', value: (r) => r.latencyP99Ms, cls: 'l-p99' },
+      {
+        key: 'p50',
+        label: 'p50',
+        value: (r) => r.latencyP50Ms,
+        cls: 'l-p50',
+        legend: (inp) => (inp.recent.count > 0 ? inp.recent.p50Ms : null),
+      },
+      {
+        key: 'p99',
+        label: 'p99',
+        value: (r) => r.latencyP99Ms,
+        cls: 'l-p99',
+        legend: (inp) => (inp.recent.count > 0 ? inp.recent.p99Ms : null),
+      },
     ],
   },
   {
@@ -230,15 +247,27 @@ export function createCharts(root: HTMLElement) {
           .x((r) => x(r.tS))
           .y((r) => y(Math.max(spec.log ? 1e-9 : 0, l.value(r))))(rows as SeriesRow[]),
       );
-    // Legend with the latest values, in the caption row.
+    // Legend with the latest values, in the caption row, over the same window as the tiles (and
+    // saying which): latency over the recent window, rates over the last whole second.
     const last = rows[rows.length - 1];
+    const recent = spec.lines.some((l) => l.legend);
+    fig
+      .select('figcaption')
+      .selectAll<HTMLSpanElement, string>('span.win')
+      .data([recent ? `last ${inp.recent.windowS || LATENCY_WINDOW_S} s` : 'last 1 s'])
+      .join('span')
+      .attr('class', 'win')
+      .text((d) => d);
     fig
       .select('figcaption')
       .selectAll<HTMLSpanElement, Line>('span.key')
       .data(spec.lines, (l) => l.key)
       .join('span')
       .attr('class', (l) => `key ${l.cls}`)
-      .text((l) => `${l.label} ${last ? spec.fmt(l.value(last)) : '—'}`);
+      .text((l) => {
+        const v = l.legend ? l.legend(inp) : last ? l.value(last) : null;
+        return `${l.label} ${v === null ? '—' : spec.fmt(v)}`;
+      });
     drawRules(svg, inp.timeline, x, h, t0, t1);
   }
 
@@ -265,10 +294,20 @@ export function createCharts(root: HTMLElement) {
     g.select('line')
       .attr('y1', M.top - 6)
       .attr('y2', h - M.bottom);
-    g.select('text')
+    // Measure the labels as drawn, then stack the ones that would touch.
+    const texts = g
+      .select<SVGTextElement>('text')
+      .attr('display', null)
       .attr('x', 3)
-      .attr('y', M.top + 4)
       .text((a) => actionLabel(a));
+    const widths = texts.nodes().map((n) => (n.getComputedTextLength?.() || n.textContent!.length * 7) + 6);
+    const levels = ruleLevels(
+      visible.map((a, i) => ({ x: x(a.atS), width: widths[i] ?? 0 })),
+      Math.max(1, Math.floor((h - M.top - M.bottom) / RULE_LINE_PX)),
+    );
+    texts
+      .attr('y', (_a, i) => M.top + 4 + Math.max(0, levels[i] ?? 0) * RULE_LINE_PX)
+      .attr('display', (_a, i) => ((levels[i] ?? 0) < 0 ? 'none' : null));
   }
 
   function drawConnections(inp: ChartsInput) {
@@ -351,6 +390,28 @@ export function createCharts(root: HTMLElement) {
       host.selectAll('*').remove();
     },
   };
+}
+
+const RULE_LINE_PX = 15;
+
+/**
+ * Stacks the action labels: each goes on the first line down whose previous label ends before it
+ * starts, so "− S4" and "S1 crashed" a moment apart never print over each other. Returns the line
+ * per label (in input order), or −1 when all `maxLines` are taken there (the rule still shows).
+ */
+export function ruleLevels(rules: { x: number; width: number }[], maxLines: number): number[] {
+  const order = rules.map((_, i) => i).sort((a, b) => rules[a]!.x - rules[b]!.x);
+  const ends: number[] = [];
+  const out = new Array<number>(rules.length).fill(-1);
+  for (const i of order) {
+    const r = rules[i]!;
+    let line = ends.findIndex((end) => end <= r.x);
+    if (line < 0 && ends.length < maxLines) line = ends.length;
+    if (line < 0) continue;
+    ends[line] = r.x + r.width;
+    out[i] = line;
+  }
+  return out;
 }
 
 export function actionLabel(a: Pick<ActionReport, 'action' | 'server'>): string {

@@ -25,6 +25,9 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   const counts = new Map<string, { n: number; from: Pt; to: Pt; pts: Pt[]; kind: number }>();
   let lastV = -1;
   let lastWall = 0;
+  /** Glows keep the points of the layout they were counted in: a new layout (Present mode, a
+      resize, another strategy) starts them afresh instead of drawing lines where nodes were. */
+  let lastLayout: StageLayout | null = null;
 
   /** Matches the canvas to the layout's pixel size (cheap when nothing changed). */
   function fit(l: StageLayout) {
@@ -134,7 +137,8 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       c.n *= decay;
       if (c.n < 0.05) counts.delete(k);
     }
-    if (v < lastV) counts.clear(); // a new run
+    if (v < lastV || l !== lastLayout) counts.clear(); // a new run, or nodes have moved
+    lastLayout = l;
     const prevV = lastV;
     lastV = v;
     lastWall = wall;
@@ -155,6 +159,16 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
         c.kind = kind;
       } else counts.set(key, { n: 1, from: pts[0]!, to: pts[pts.length - 1]!, pts, kind });
     }
+    // Nothing is drawn over the load balancer, whose label would vanish under passing dots: the
+    // canvas is clipped to everything but its box.
+    const lb = l.nodes.get(NodeId.Lb);
+    ctx.save();
+    if (lb) {
+      ctx.beginPath();
+      ctx.rect(0, 0, w, h);
+      ctx.rect(lb.x - lb.w / 2 + 6, lb.y - lb.h / 2 + 4, lb.w - 12, lb.h - 8);
+      ctx.clip('evenodd');
+    }
     if (!reduced) drawGlows();
     for (let i = 0; i < world.hopCount; i++) {
       const o = i * TRACE_STRIDE;
@@ -166,9 +180,12 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       if (!pts) continue;
       if (kind === MsgKind.Loss) {
         if (v < recv) continue;
-        // A loss: a fading cross where the message died.
+        // A loss: a fading cross where the message died — beside a server's card rather than
+        // on it, where it would hide the connection count.
         const age = (v - recv) / linger;
-        const [x, y] = pts[pts.length - 1]!;
+        const lostAt = l.nodes.get(hops[o + 2]!);
+        const [x, y] =
+          lostAt && lostAt.kind === 'server' ? [lostAt.x + lostAt.w / 2 + 9, lostAt.y] : pts[pts.length - 1]!;
         ctx.globalAlpha = Math.max(0, 1 - age);
         ctx.strokeStyle = MSG_COLOR[MsgKind.Loss]!;
         ctx.lineWidth = 2.5;
@@ -199,6 +216,7 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       }
     }
     if (reduced) drawCounters();
+    ctx.restore();
   }
 
   function drawGlows() {

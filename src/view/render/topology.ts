@@ -338,17 +338,20 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('fill', (d) => serverColor(d.s.id));
     const roomy = (d: { b: NodeBox }) => d.b.h >= 40;
     const labelled = (d: { b: NodeBox }) => d.b.h >= 15;
+    // Compact mode (several narrow columns): the name only, tucked after the colour swatch.
+    const narrow = (d: { b: NodeBox }) => d.b.w < 80;
     srv
       .select('text.label')
-      .attr('x', (d) => -d.b.w / 2 + 12)
+      .attr('x', (d) => -d.b.w / 2 + (narrow(d) ? 7 : 12))
       .attr('y', (d) => (roomy(d) ? -d.b.h / 2 + 18 : 4.5))
       .attr('display', (d) => (labelled(d) ? null : 'none'))
+      .classed('compact', narrow)
       .text((d) => d.b.label);
     srv
       .select('text.conns')
       .attr('x', (d) => d.b.w / 2 - 8)
       .attr('y', (d) => (roomy(d) ? -d.b.h / 2 + 18 : 4.5))
-      .attr('display', (d) => (labelled(d) ? null : 'none'))
+      .attr('display', (d) => (labelled(d) && !narrow(d) ? null : 'none'))
       .text((d) => (d.s.state === 'crashed' ? 'crashed' : `${compact(d.s.connections)} conn`));
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
     const barsShown = (d: { b: NodeBox }) => (roomy(d) ? barW(d) : 0);
@@ -378,8 +381,11 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('rx', 2);
     srv.select('path.cross').attr('d', (d) => {
       if (d.s.state !== 'crashed') return null;
-      const r = Math.min(9, d.b.h / 2 - 3);
-      const x = d.b.w / 2 - 16 - (labelled(d) ? 58 : 0);
+      // A compact card has no room for a cross beside its name: the hatched card says it.
+      if (narrow(d)) return null;
+      // Between the name ("S12", ≤ 30 px from the left) and the right-aligned "crashed".
+      const r = Math.min(6, d.b.h / 2 - 3);
+      const x = labelled(d) ? -d.b.w / 2 + 12 + 30 + r : d.b.w / 2 - 16;
       return `M${x - r},${-r}L${x + r},${r}M${x - r},${r}L${x + r},${-r}`;
     });
     srv.select('path.cross').attr('stroke', LOSS);
@@ -396,7 +402,8 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .text(() => {
         const n = srvBoxes.filter((x) => x.s.state !== 'crashed').length;
         // The hashing stage is narrower (the ring takes a third): keep the heading short there.
-        return layout.ringArea ? `${n} servers` : `${n} endpoint servers`;
+        const noun = layout.ringArea ? 'server' : 'endpoint server';
+        return `${n} ${noun}${n === 1 ? '' : 's'}`;
       });
   }
 

@@ -34,6 +34,7 @@ export function Charts() {
         brokerCapacityPerS: live.broker.capacityPerS,
         servers: live.servers,
         nowS: live.nowUs / 1e6,
+        recent: live.recentLatency,
       });
     }, 20);
     return () => {

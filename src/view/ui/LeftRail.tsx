@@ -16,6 +16,7 @@ import {
 import { useApp, useServices } from '../context';
 import { compact, grouped } from '../format';
 import { Envelope } from './Envelope';
+import { useMoreBelow } from './moreBelow';
 import { Slider, niceStops } from './Slider';
 
 const USER_STOPS = niceStops(10, 1_000_000);
@@ -25,6 +26,7 @@ const ROOM_STOPS = [2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
 const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
 
 export function LeftRail() {
+  const railRef = useMoreBelow<HTMLElement>();
   const { store, controller } = useServices();
   const st = () => store.getState();
   const strategy = useApp(selStrategy);
@@ -44,7 +46,7 @@ export function LeftRail() {
   const roomStops = ROOM_STOPS.filter((r) => r <= users);
 
   return (
-    <aside className="rail left" aria-label="Workload">
+    <aside className="rail left" aria-label="Workload" ref={railRef}>
       <h2>Workload</h2>
       <Slider
         label="Users"
@@ -158,6 +160,9 @@ export function LeftRail() {
         </div>
       ) : null}
       <Envelope />
+      <div className="rail-more" aria-hidden="true">
+        more ▾
+      </div>
     </aside>
   );
 }

@@ -7,7 +7,8 @@ import type { SeriesRow } from '../../bridge/engine';
 import { selSummary } from '../../store/selectors';
 import { useApp, useServices } from '../context';
 import { createSparks } from '../render/sparks';
-import { compact, durationParts } from '../format';
+import { compact, duration, durationParts, load } from '../format';
+import { LATENCY_WINDOW_S } from '../../content/warmup';
 import { ExplainTip, explainId, isExplainable } from '../explain/ExplainTip';
 
 interface Tile {
@@ -18,7 +19,7 @@ interface Tile {
   value: string;
   unit: string;
   sub: string;
-  tone?: 'bad' | 'good';
+  tone?: 'bad' | 'good' | 'warming';
   title: string;
 }
 
@@ -33,6 +34,20 @@ export function Metrics() {
   const rate = (v: number | null | undefined) => (v === null || v === undefined ? dash : compact(v));
   const live = s ? s.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : 0;
   const util = s?.dbUtilization ?? 0;
+  const warming = s !== null && s.simTimeS < s.warmUpS;
+  const win = `last ${s?.latencyWindowS || LATENCY_WINDOW_S} s`;
+  // Overload shows where losses do: sends the DB refused, and what waits in the DB and broker
+  // queues (a queue of q at capacity c is q/c seconds of wait the latency does not count yet).
+  const lostSub: string[] = [];
+  if (s && s.sendsFailed > 0) lostSub.push(`${compact(s.sendsFailed)} sends failed`);
+  if (s && s.dbQueue > 0)
+    lostSub.push(`DB queue ${compact(s.dbQueue)} (${duration((s.dbQueue / s.dbCapacityPerS) * 1000)})`);
+  if (s && s.brokerQueue > 0) lostSub.push(`broker queue ${compact(s.brokerQueue)}`);
+  const overloaded =
+    s !== null &&
+    (s.sendsFailed > 0 ||
+      (s.dbQueue > 0 && s.dbUtilization >= 0.95) ||
+      (s.brokerQueue > 0 && s.brokerUtilization >= 0.95));
 
   const tiles: Tile[] = [
     {
@@ -52,7 +67,8 @@ export function Metrics() {
       label: 'Latency p50',
       value: p50,
       unit: p50u,
-      sub: `last ${s?.latencyWindowS ?? 5} s`,
+      sub: warming ? `warming up → ${Math.ceil(s.warmUpS)} s` : win,
+      tone: warming ? 'warming' : undefined,
       title:
         'Median delivery latency: client receipt time − DB commit time, over the last few simulated seconds.',
     },
@@ -62,7 +78,8 @@ export function Metrics() {
       label: 'Latency p99',
       value: p99,
       unit: p99u,
-      sub: `${compact(s?.latencyCount ?? 0)} deliveries`,
+      sub: `${win} · n = ${compact(s?.latencyCount ?? 0)}`,
+      tone: warming ? 'warming' : undefined,
       title: '99th percentile delivery latency over the last few simulated seconds.',
     },
     {
@@ -71,7 +88,7 @@ export function Metrics() {
       label: 'DB reads',
       value: rate(s?.dbReadsPerS),
       unit: '/s',
-      sub: s ? `${Math.round(util * 100)} % busy` : dash,
+      sub: s ? `last 1 s · ${load(util)} busy` : dash,
       tone: util >= 0.95 ? 'bad' : undefined,
       title: 'Reads the DB completed in the last whole simulated second.',
     },
@@ -110,9 +127,10 @@ export function Metrics() {
       label: 'Lost',
       value: compact(s?.lost ?? 0),
       unit: 'msgs',
-      sub: `of ${compact((s?.deliveries ?? 0) + (s?.lost ?? 0))}`,
-      tone: s && s.lost > 0 ? 'bad' : undefined,
-      title: 'Deliveries that will never arrive (cumulative).',
+      sub: lostSub.length ? lostSub.join(' · ') : `of ${compact((s?.deliveries ?? 0) + (s?.lost ?? 0))}`,
+      tone: s && (s.lost > 0 || overloaded) ? 'bad' : undefined,
+      title:
+        'Deliveries that will never arrive (cumulative), with the sends the DB refused and what waits in the DB and broker queues.',
     },
   ];
 
@@ -148,7 +166,9 @@ export function Metrics() {
             <div className="tile-value" data-testid={t.id}>
               <span className="num">{t.value}</span> <span className="unit">{t.unit}</span>
             </div>
-            <div className="tile-sub">{t.sub}</div>
+            <div className="tile-sub" data-testid={`${t.id}-sub`}>
+              {t.sub}
+            </div>
             {t.spark ? <svg className="spark" aria-hidden="true" /> : null}
           </div>
         ))}

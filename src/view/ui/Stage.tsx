@@ -13,6 +13,7 @@ import { createPackets } from '../render/packets';
 import { createTopology, type ServerState } from '../render/topology';
 import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
+import { CrashHint } from '../welcome/Welcome';
 
 function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -152,6 +153,7 @@ export function Stage() {
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
       </div>
+      <CrashHint strategy={strategy} />
       <p className="stage-story">
         <strong>{info.label}.</strong> {info.story}
       </p>
