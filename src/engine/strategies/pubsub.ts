@@ -185,9 +185,9 @@ export class PubSubStrategy implements Strategy {
   private fanout(r: number, seq: number, t0: number, srv: number): void {
     const w = this.w;
     const k = w.kernel;
-    this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
+    const delayUs = this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
     if (w.traced(r))
-      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r);
+      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + delayUs, r);
   }
 
   private distinctSubscribedServers(room: number, senderIdx: number): number {
