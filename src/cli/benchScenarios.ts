@@ -78,6 +78,7 @@ function polling(name: string, users: number): BenchScenario {
         dbReadsPerS: Math.round(r.totals.dbReads / r.scenario.durationS),
         expectedDbReadsPerS: users / pollIntervalS,
         dbRejected: r.totals.dbRejected,
+        latencyUnsampled: r.totals.latencyUnsampled,
       }),
     ),
   };

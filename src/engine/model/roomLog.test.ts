@@ -11,7 +11,7 @@ describe('RoomLog', () => {
     const log = new RoomLog(1000, 50, 1_000_000);
     expect(log.stride).toBe(1);
     expect(log.loggedRooms).toBe(1000);
-    expect(log.bytes).toBe(1000 * 50 * 6);
+    expect(log.bytes).toBe(1000 * 50 * 7);
   });
 
   it('never holds more than its budget, however many rooms or messages are wanted', () => {
@@ -20,16 +20,16 @@ describe('RoomLog', () => {
         for (const budget of [0, 5, 6, 1000, 1e6, ROOM_LOG_BUDGET_BYTES]) {
           const log = new RoomLog(rooms, cap, budget);
           expect(log.bytes, `${rooms} rooms × ${cap}, budget ${budget}`).toBeLessThanOrEqual(budget);
-          if (budget >= 6) expect(log.loggedRooms).toBeGreaterThanOrEqual(1);
+          if (budget >= 7) expect(log.loggedRooms).toBeGreaterThanOrEqual(1);
         }
   });
 
   it('samples every k-th room when over budget, and times reads only there', () => {
-    // 10 rooms × 100 slots = 6000 bytes wanted; 2400 fit 4 rooms → every 3rd room (0, 3, 6, 9).
-    const log = new RoomLog(10, 100, 2400);
+    // 10 rooms × 100 slots = 7000 bytes wanted; 2800 fit 4 rooms → every 3rd room (0, 3, 6, 9).
+    const log = new RoomLog(10, 100, 2800);
     expect(log.stride).toBe(3);
     expect(log.loggedRooms).toBe(4);
-    expect(log.bytes).toBeLessThanOrEqual(2400);
+    expect(log.bytes).toBeLessThanOrEqual(2800);
     for (let room = 0; room < 10; room++) {
       expect(log.logs(room)).toBe(room % 3 === 0);
       log.record(room, 1, 0, 1000 + room);
@@ -45,7 +45,7 @@ describe('RoomLog', () => {
   });
 
   it('logs nothing in rooms of its own that its samples do not hold (no slot is shared)', () => {
-    const log = new RoomLog(7, 3, 6 * 3 * 2); // 2 rooms fit → stride 4: rooms 0 and 4
+    const log = new RoomLog(7, 3, 7 * 3 * 2); // 2 rooms fit → stride 4: rooms 0 and 4
     expect(log.stride).toBe(4);
     log.record(0, 5, 0, 10);
     log.record(4, 5, 0, 40);
@@ -61,5 +61,15 @@ describe('RoomLog', () => {
     const s = sink();
     expect(log.latencies(0, 0, 10, 1, 200, s)).toBe(4);
     expect(s.got).toEqual([130, 120, 110, 100]);
+  });
+
+  it('times a message that waited longer than 2^32 µs (71.6 min) exactly', () => {
+    const log = new RoomLog(1, 4, 1e6);
+    const commitUs = 10 * 3_600_000_000 + 123; // 10 h into a run
+    log.record(0, 1, 0, commitUs);
+    const s = sink();
+    const waitedUs = 2 * 3_600_000_000 + 7; // two hours: an hour's poll interval plus jitter
+    log.latencies(0, 0, 1, 1, commitUs + waitedUs, s);
+    expect(s.got).toEqual([waitedUs]);
   });
 });

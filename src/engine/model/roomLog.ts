@@ -1,13 +1,15 @@
 /** Bytes the room log may hold by default (see {@link RoomLog}). */
 export const ROOM_LOG_BUDGET_BYTES = 32 * 1024 * 1024;
 
-/** Bytes one logged message takes: a 32-bit commit time and a 16-bit sender. */
-const SLOT_BYTES = 6;
+/** Bytes one logged message takes: a 40-bit commit time (32 + 8 bits) and a 16-bit sender. */
+const SLOT_BYTES = 7;
+const TWO32 = 2 ** 32;
 
 /**
  * What a polling read needs from the messages table to time its deliveries: per room, the commit
  * time and sender of its last `cap` messages (a ring indexed by sequence number). Commit times are
- * kept as µs modulo 2^32, so a latency (< 71 minutes) is exact as a wrapping difference.
+ * whole µs in 40 bits (low 32 + high 8: 12 days, past the longest run), so a latency is exact
+ * however long a message waits (a poll interval may be an hour, plus jitter and refused reads).
  *
  * The log is a cache for latency only: how many messages a read returns comes from the rooms'
  * sequence numbers, so counts are exact whatever the log keeps. It holds at most `budgetBytes`:
@@ -18,6 +20,8 @@ const SLOT_BYTES = 6;
  */
 export class RoomLog {
   readonly commitU32: Uint32Array;
+  /** Bits 32–39 of the commit time. */
+  readonly commitHi: Uint8Array;
   readonly sender: Uint16Array;
   /** Messages kept per logged room. */
   readonly cap: number;
@@ -39,6 +43,7 @@ export class RoomLog {
     this.stride = fit > 0 ? Math.ceil(rooms / fit) : 1;
     this.loggedRooms = fit > 0 ? Math.ceil(rooms / this.stride) : 0;
     this.commitU32 = new Uint32Array(this.loggedRooms * cap);
+    this.commitHi = new Uint8Array(this.loggedRooms * cap);
     this.sender = new Uint16Array(this.loggedRooms * cap);
   }
 
@@ -53,6 +58,7 @@ export class RoomLog {
     if (this.cap === 0 || room % stride !== 0) return;
     const slot = ((room / stride) | 0) * this.cap + (seq % this.cap);
     this.commitU32[slot] = nowUs >>> 0;
+    this.commitHi[slot] = Math.floor(nowUs / TWO32);
     this.sender[slot] = senderIdx;
   }
 
@@ -72,12 +78,11 @@ export class RoomLog {
     const cap = this.cap;
     if (cap === 0 || room % this.stride !== 0) return 0;
     const base = ((room / this.stride) | 0) * cap;
-    const arrival = arrivalUs >>> 0;
     let n = 0;
     for (let q = Math.max(afterSeq + 1, upToSeq - cap + 1); q <= upToSeq; q++) {
       const slot = base + (q % cap);
       if (this.sender[slot] === me) continue;
-      sink.recordLatency((arrival - this.commitU32[slot]!) >>> 0);
+      sink.recordLatency(arrivalUs - (this.commitHi[slot]! * TWO32 + this.commitU32[slot]!));
       n++;
     }
     return n;
@@ -94,6 +99,6 @@ export class RoomLog {
 
   /** Bytes held (at most the budget). */
   get bytes(): number {
-    return this.commitU32.byteLength + this.sender.byteLength;
+    return this.commitU32.byteLength + this.commitHi.byteLength + this.sender.byteLength;
   }
 }

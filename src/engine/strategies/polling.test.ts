@@ -99,13 +99,13 @@ describe('polling', () => {
   });
 
   describe('with the room log over its byte budget (every 5th room timed)', () => {
-    // 2,500 rooms of 2 want 5 slots each (75 KB); 15 KB keeps 500 of them.
+    // 2,500 rooms of 2 want 5 slots of 7 bytes each (87.5 KB); 17.5 KB keeps 500 of them.
     const T = 4;
     const perMin = 2;
     const users = 5_000;
     const h = new SimHarness(
       { strategy: 'polling', users, pollIntervalS: T, durationS: 240, messagesPerUserPerMin: perMin },
-      { roomLogBytes: 15_000 },
+      { roomLogBytes: 17_500 },
     ).runTo(240);
     const s = h.result.scenario;
     const t = h.result.totals;
