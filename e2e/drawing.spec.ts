@@ -194,3 +194,13 @@ test('lost-message crosses land beside a server card, never on its connection co
   // … and none of them over a count.
   expect(painted).toBe(0);
 });
+
+test('server names under the connection bars never run together', async ({ page }) => {
+  await page.goto('./?strategy=consistent-hashing&users=10000&servers=12');
+  await waitSimTime(page, 1);
+  await page.waitForTimeout(600);
+  const b = await boxes(page, 'figure[data-chart="conns"] g.x.axis text');
+  expect(b.length).toBeGreaterThanOrEqual(4);
+  for (let i = 0; i < b.length; i++)
+    for (let j = i + 1; j < b.length; j++) expect(overlaps(b[i]!, b[j]!), `names ${i} and ${j}`).toBe(false);
+});

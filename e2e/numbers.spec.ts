@@ -69,7 +69,7 @@ test('with nothing delivered yet, tile and legend both say so ("—")', async ({
 test('a warm-up cue until one poll interval and one window have passed', async ({ page }) => {
   await page.goto('./?strategy=polling&users=1000&pollIntervalS=2');
   const sub = page.getByTestId('metric-latency-p50-sub');
-  await expect(sub).toHaveText('warming up → 7 s');
+  await expect(sub).toHaveText('warm-up → 7 s');
   await expect(page.locator('.tile', { has: metric(page, 'latency-p50') })).toHaveClass(/\bwarming\b/);
   await waitSimTime(page, 7.5);
   await expect(sub).toHaveText(/^last 5 s$/);

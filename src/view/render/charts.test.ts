@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleLevels } from './charts';
+import { labelEvery, ruleLevels } from './charts';
 
 describe('chart action labels', () => {
   it('stay on the first line when far apart', () => {
@@ -52,5 +52,19 @@ describe('chart action labels', () => {
         3,
       ),
     ).toEqual([1, 0]);
+  });
+});
+
+describe('server names under the bars', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, id) => ({ id }));
+  it('are all shown when each bar has room', () => {
+    expect(labelEvery(40, ids(4))).toBe(1);
+  });
+  it('thin out when two-digit names would touch ("S10S11")', () => {
+    // 12 bars in 200 px: 16.7 px each, "S11" needs ~26.5 px.
+    expect(labelEvery(200 / 12, ids(12))).toBe(2);
+  });
+  it('thin out further for 64 servers', () => {
+    expect(labelEvery(360 / 64, ids(64))).toBe(5);
   });
 });

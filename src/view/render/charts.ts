@@ -340,7 +340,8 @@ export function createCharts(root: HTMLElement) {
       .call(
         d3
           .axisBottom(x)
-          .tickFormat((d) => (servers.length <= 16 ? `S${d}` : ''))
+          // Every k-th name, so "S10S11" never runs together on a narrow chart.
+          .tickFormat((d, i) => (i % labelEvery(x.step(), servers) === 0 ? `S${d}` : ''))
           .tickSizeOuter(0),
       );
     svg
@@ -412,6 +413,12 @@ export function ruleLevels(rules: { x: number; width: number }[], maxLines: numb
     out[i] = line;
   }
   return out;
+}
+
+/** Show every k-th server name on a bar axis: the longest name needs ~8 px a character. */
+export function labelEvery(stepPx: number, servers: readonly { id: number }[]): number {
+  const longest = Math.max(2, ...servers.map((s) => `S${s.id}`.length));
+  return Math.max(1, Math.ceil((longest * 7.5 + 4) / Math.max(1, stepPx)));
 }
 
 export function actionLabel(a: Pick<ActionReport, 'action' | 'server'>): string {

@@ -67,7 +67,7 @@ export function Metrics() {
       label: 'Latency p50',
       value: p50,
       unit: p50u,
-      sub: warming ? `warming up → ${Math.ceil(s.warmUpS)} s` : win,
+      sub: warming ? `warm-up → ${Math.ceil(s.warmUpS)} s` : win,
       tone: warming ? 'warming' : undefined,
       title:
         'Median delivery latency: client receipt time − DB commit time, over the last few simulated seconds.',
