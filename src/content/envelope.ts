@@ -45,6 +45,7 @@ export type EnvelopeInput = Pick<
   | 'lbPolicy'
   | 'clientRttMs'
   | 'networkRttMs'
+  | 'serverProcessingMs'
 >;
 
 const plural = (k: number, w: string) => `${compact(k)} ${w}${k === 1 ? '' : 's'}`;
@@ -94,9 +95,13 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
     const reads = s.users / s.pollIntervalS;
     const dbLoad = (reads + writes) / dbCap;
     const lambda = (recipients * s.messagesPerUserPerMin) / 60;
-    // A message waits on average half an interval for the next poll to read it, then the read
-    // and the way back: the DB query, a data-centre hop and the client's last hop.
-    const waitMs = (s.pollIntervalS * 1000) / 2 + s.dbQueryMs + s.networkRttMs / 2 + s.clientRttMs / 2;
+    // End to end, from the sender's send (as the engine measures it): the write's way to the DB
+    // (client → server → chat service → DB) and its query; then on average half an interval for
+    // the next poll to read it; then the read and the way back: the DB query, a data-centre hop
+    // and the client's last hop.
+    const dcMs = s.networkRttMs / 2;
+    const writeMs = s.clientRttMs / 2 + s.serverProcessingMs + 2 * dcMs + s.dbQueryMs;
+    const waitMs = writeMs + (s.pollIntervalS * 1000) / 2 + s.dbQueryMs + dcMs + s.clientRttMs / 2;
     return [
       {
         id: 'db-reads',
@@ -124,7 +129,7 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         label: 'Wait for news',
         value: waitMs,
         text: `≈ ${duration(waitMs)}`,
-        hint: 'half the interval, on average, + the read’s way back',
+        hint: 'the write’s way to the DB + half the interval, on average, + the read’s way back',
       },
       {
         id: 'empty-polls',
