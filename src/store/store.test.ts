@@ -175,3 +175,18 @@ describe('fitTimeline: a live action that pre-empts a scripted one', () => {
     expect(fitTimeline(bad, { atS: 2, action: 'remove-server', server: 1 }, noDoubleRemove)).toBeNull();
   });
 });
+
+describe('fitTimeline at the same millisecond', () => {
+  it('puts the live entry first and drops the scripted one it pre-empts', () => {
+    const noDoubleRemove = (s: { timeline: { action: string; server?: number }[] }) => {
+      const removed = s.timeline.filter((x) => x.action === 'remove-server').map((x) => x.server);
+      return new Set(removed).size === removed.length;
+    };
+    const s = normalizeScenario({ servers: 3, timeline: [{ atS: 0, action: 'remove-server', server: 2 }] });
+    const fit = fitTimeline(s, { atS: 0, action: 'remove-server', server: 2 }, noDoubleRemove);
+    expect(fit).toEqual({
+      timeline: [{ atS: 0, action: 'remove-server', server: 2 }],
+      dropped: [{ atS: 0, action: 'remove-server', server: 2 }],
+    });
+  });
+});

@@ -139,10 +139,12 @@ export function fitTimeline(
 ): { timeline: TimelineEntry[]; dropped: TimelineEntry[] } | null {
   const withAll = { ...s, timeline: [...s.timeline, e] };
   if (valid(withAll)) return null;
-  const timeline = [...s.timeline.filter((x) => x.atS <= e.atS), e];
+  // Entries at the same millisecond count as later: the live action is what ran (the sort in
+  // normalizeScenario is stable, so it stays ahead of them).
+  const timeline = [...s.timeline.filter((x) => x.atS < e.atS), e];
   if (!valid({ ...s, timeline })) return null;
   const dropped: TimelineEntry[] = [];
-  for (const x of s.timeline.filter((y) => y.atS > e.atS)) {
+  for (const x of s.timeline.filter((y) => y.atS >= e.atS)) {
     if (valid({ ...s, timeline: [...timeline, x] })) timeline.push(x);
     else dropped.push(x);
   }
