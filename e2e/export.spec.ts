@@ -2,7 +2,7 @@
  * Export and embed: download the series as CSV/JSON and the view as a PNG, the comparison table
  * from compare mode, copy the scenario link, and open the embed URL.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, metricValue, slideTo, waitSimTime } from './helpers';
 
@@ -48,6 +48,7 @@ test('series CSV and JSON: the engine fields, one row per simulated second; PNG 
   expect(png.file.endsWith('.png')).toBe(true);
   expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   expect(png.bytes.length).toBeGreaterThan(5000);
+  mkdirSync('test-results/screens', { recursive: true });
   writeFileSync('test-results/screens/export-view.png', png.bytes);
   expect(errors).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, LIMITS, normalizeScenario } from '../bridge/engine';
 import { selBehind, selUpServers, selUsers } from './selectors';
-import { SPEEDS, createAppStore } from './store';
+import { SPEEDS, createAppStore, fitTimeline } from './store';
 import type { Summary } from './summary';
 
 describe('scenario slice', () => {
@@ -140,5 +140,53 @@ describe('every scenario edit goes through validation', () => {
     const bad = { ...DEFAULT_SCENARIO, users: 0 };
     expect(store.getState().replaceScenario(bad)).toBe(false);
     expect(store.getState().scenario).toEqual(DEFAULT_SCENARIO);
+  });
+});
+
+describe('fitTimeline: a live action that pre-empts a scripted one', () => {
+  // A stand-in for a validator that knows a server cannot be removed twice.
+  const noDoubleRemove = (s: { timeline: { action: string; server?: number }[] }) => {
+    const removed = s.timeline.filter((x) => x.action === 'remove-server').map((x) => x.server);
+    return new Set(removed).size === removed.length;
+  };
+
+  it('drops the later scripted entry the live one makes impossible, keeps the rest', () => {
+    const s = normalizeScenario({
+      servers: 3,
+      timeline: [
+        { atS: 1, action: 'add-server' },
+        { atS: 5, action: 'remove-server', server: 2 },
+        { atS: 7, action: 'add-server' },
+      ],
+    });
+    const fit = fitTimeline(s, { atS: 2, action: 'remove-server', server: 2 }, noDoubleRemove);
+    expect(fit?.timeline).toEqual([
+      { atS: 1, action: 'add-server' },
+      { atS: 2, action: 'remove-server', server: 2 },
+      { atS: 7, action: 'add-server' },
+    ]);
+    expect(fit?.dropped).toEqual([{ atS: 5, action: 'remove-server', server: 2 }]);
+  });
+
+  it('leaves a valid timeline alone and will not drop entries to excuse a bad live one', () => {
+    const s = normalizeScenario({ timeline: [{ atS: 5, action: 'add-server' }] });
+    expect(fitTimeline(s, { atS: 6, action: 'add-server' }, noDoubleRemove)).toBeNull();
+    const bad = normalizeScenario({ timeline: [{ atS: 1, action: 'remove-server', server: 1 }] });
+    expect(fitTimeline(bad, { atS: 2, action: 'remove-server', server: 1 }, noDoubleRemove)).toBeNull();
+  });
+});
+
+describe('fitTimeline at the same millisecond', () => {
+  it('puts the live entry first and drops the scripted one it pre-empts', () => {
+    const noDoubleRemove = (s: { timeline: { action: string; server?: number }[] }) => {
+      const removed = s.timeline.filter((x) => x.action === 'remove-server').map((x) => x.server);
+      return new Set(removed).size === removed.length;
+    };
+    const s = normalizeScenario({ servers: 3, timeline: [{ atS: 0, action: 'remove-server', server: 2 }] });
+    const fit = fitTimeline(s, { atS: 0, action: 'remove-server', server: 2 }, noDoubleRemove);
+    expect(fit).toEqual({
+      timeline: [{ atS: 0, action: 'remove-server', server: 2 }],
+      dropped: [{ atS: 0, action: 'remove-server', server: 2 }],
+    });
   });
 });

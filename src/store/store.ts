@@ -113,6 +113,44 @@ function countActions(t: readonly TimelineEntry[]): string {
   return t.length === 1 ? '1 action' : `${t.length} actions`;
 }
 
+function describeEntry(e: TimelineEntry): string {
+  const who = e.server === undefined ? 'a server' : `S${e.server}`;
+  const what =
+    e.action === 'add-server'
+      ? 'add a server'
+      : e.action === 'remove-server'
+        ? `remove ${who}`
+        : e.action === 'crash-server'
+          ? `crash ${who}`
+          : e.action.replace('-', ' ');
+  return `The scripted "${what} at ${e.atS} s"`;
+}
+
+/**
+ * The timeline with a live entry added, when adding it invalidates entries scheduled after it:
+ * later entries are kept in order while the timeline stays valid, the rest are dropped. Null when
+ * the plain timeline + entry is valid already, or when dropping later entries does not help (the
+ * entry itself is the problem).
+ */
+export function fitTimeline(
+  s: Scenario,
+  e: TimelineEntry,
+  valid: (s: Scenario) => boolean,
+): { timeline: TimelineEntry[]; dropped: TimelineEntry[] } | null {
+  const withAll = { ...s, timeline: [...s.timeline, e] };
+  if (valid(withAll)) return null;
+  // Entries at the same millisecond count as later: the live action is what ran (the sort in
+  // normalizeScenario is stable, so it stays ahead of them).
+  const timeline = [...s.timeline.filter((x) => x.atS < e.atS), e];
+  if (!valid({ ...s, timeline })) return null;
+  const dropped: TimelineEntry[] = [];
+  for (const x of s.timeline.filter((y) => y.atS >= e.atS)) {
+    if (valid({ ...s, timeline: [...timeline, x] })) timeline.push(x);
+    else dropped.push(x);
+  }
+  return { timeline, dropped };
+}
+
 const scenarioSlice =
   (initial: Scenario): Slice<ScenarioSlice> =>
   (set, get) => {
@@ -182,13 +220,30 @@ const scenarioSlice =
       recordAction: (entry) => {
         const e: TimelineEntry = { ...entry, atS: roundActionTimeS(entry.atS) };
         if (e.server !== undefined && (e.action === 'add-server' || e.server < 0)) delete e.server;
-        return commit(
+        // A live action can pre-empt a scripted one later in the timeline (removing now the server
+        // a scripted entry removes later): the engine refuses that later entry when its time
+        // comes, so the scenario drops it too, and says so, rather than refusing what just ran.
+        const fit = fitTimeline(get().scenario, e, (sc) => {
+          try {
+            normalizeScenario(sc);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        const ok = commit(
           (d) => {
-            d.timeline.push(e);
+            d.timeline = fit?.timeline ?? [...d.timeline, e];
           },
           false,
           'Action',
         );
+        if (ok && fit?.dropped.length)
+          get().pushNotice(
+            `${fit.dropped.map(describeEntry).join(', ')} no longer ${fit.dropped.length === 1 ? 'applies' : 'apply'} after this action and ${fit.dropped.length === 1 ? 'was' : 'were'} dropped from the timeline.`,
+            'info',
+          );
+        return ok;
       },
       clearTimeline: () => {
         commit((d) => (d.timeline.length === 0 ? false : void (d.timeline = [])), true, 'Clear');
