@@ -71,6 +71,22 @@ export interface Totals {
   brokerDropped: number;
   /** Deliveries whose commit time had left the room's bounded log (counted, latency not recorded). */
   latencyUnrecorded: number;
+  /** Gaps a client detected: a sequence number arrived above the next one it expected (sequenceNumbers). */
+  gapsDetected: number;
+  /** Messages a client obtained by recovery (a DB read or the broker's log) rather than by push. */
+  recoveredDeliveries: number;
+  /** Recovery fetches made (`seq > last_seen` DB reads, or log reads). */
+  recoveryReads: number;
+  /** Copies resent: by at-least-once after an ack timeout, or replayed by a Kafka-like consumer. */
+  redeliveries: number;
+  /** Copies an idempotent client discarded by (room, seq); `duplicateDeliveries` are those the application saw. */
+  duplicatesDropped: number;
+  /** Messages the application saw after a higher sequence number of the same room. */
+  orderViolations: number;
+  /** Messages sent over the Redis Cluster bus (PUBLISH: to every other node; SPUBLISH: to replicas). */
+  clusterBusMessages: number;
+  /** Largest backlog of one Kafka-like consumer (endpoint server), in messages. */
+  consumerLagMax: number;
 }
 
 export interface LatencySummary {

@@ -26,6 +26,14 @@ export function zeroTotals(): Totals {
     brokerDeliveries: 0,
     brokerDropped: 0,
     latencyUnrecorded: 0,
+    gapsDetected: 0,
+    recoveredDeliveries: 0,
+    recoveryReads: 0,
+    redeliveries: 0,
+    duplicatesDropped: 0,
+    orderViolations: 0,
+    clusterBusMessages: 0,
+    consumerLagMax: 0,
   };
 }
 
