@@ -21,6 +21,8 @@
  * - ViewChange: view-change kind, epoch
  * - DetectCrash: server
  * - DrainTick / Finalize: epoch
+ * - RecoverAtDb: user                          (a recovery read on its way to the DB)
+ * - Recovered: user, highest seq the read returned
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -41,6 +43,8 @@ export const E_VIEW_CHANGE = 16;
 export const E_DETECT_CRASH = 17;
 export const E_DRAIN_TICK = 18;
 export const E_FINALIZE = 19;
+export const E_RECOVER_AT_DB = 20;
+export const E_RECOVERED = 21;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */

@@ -15,6 +15,8 @@ import {
   E_PUSH_AT_SERVER,
   E_READ_AT_DB,
   E_RECONNECT,
+  E_RECOVER_AT_DB,
+  E_RECOVERED,
   E_SECOND,
   E_SEND,
   E_SUBSCRIBE,
@@ -25,6 +27,7 @@ import {
 import { Connections } from './mechanisms/connections';
 import { Delivery } from './mechanisms/delivery';
 import { Meter } from './mechanisms/meter';
+import { Sequencing } from './mechanisms/sequencing';
 import { Workload } from './mechanisms/workload';
 import { Broker } from './model/broker';
 import { Database, DbOp } from './model/database';
@@ -57,6 +60,7 @@ export class Simulation {
   private readonly hashing: HashingStrategy | null = null;
   private readonly pubsub: PubSubStrategy | null = null;
   private readonly delivery: Delivery | null = null;
+  private readonly seqs: Sequencing | null = null;
   private readonly connections: Connections;
   private readonly workload: Workload;
   private readonly coordinator: Coordinator;
@@ -100,6 +104,13 @@ export class Simulation {
     }
     connections.listeners = this.delivery !== null ? [this.strategy, this.delivery] : [this.strategy];
     this.workload = new Workload(w, db, connections, this.strategy);
+    if (s.sequenceNumbers && this.delivery !== null) {
+      // Sequence numbers at the push clients (polling reads by sequence number already).
+      const seqs = (this.seqs = new Sequencing(w, db));
+      this.delivery.seqs = seqs;
+      this.workload.seqs = seqs;
+      connections.listeners.push(seqs);
+    }
 
     // The drawing sample: evenly spaced, a subset of the traced users so every dot has its hops.
     const n = s.users;
@@ -129,6 +140,7 @@ export class Simulation {
       hashing: this.hashing,
       pubsub: this.pubsub,
       delivery: this.delivery,
+      seqs: this.seqs,
       coordinator: this.coordinator,
       meter: this.meter,
       sampleUsers,
@@ -139,6 +151,7 @@ export class Simulation {
       this.workload,
       this.polling,
       this.delivery,
+      this.seqs,
       this.pubsub,
       connections,
       this.meter,
@@ -239,6 +252,17 @@ export class Simulation {
     return this.views.dbStats();
   }
 
+  /**
+   * The clients' sequence-number state, or null unless `sequenceNumbers` is on with a push
+   * strategy: per user `mark` (every message of the room up to it is had) and per room `roomSeq`
+   * (the last number the chat service gave out). Copies, O(users): for checks and inspection,
+   * not for every frame.
+   */
+  sequenceState(): { mark: Uint32Array; roomSeq: Uint32Array } | null {
+    if (this.seqs === null) return null;
+    return { mark: this.seqs.mark.slice(), roomSeq: this.w.roomSeq.slice() };
+  }
+
   /** Bytes held by the engine's typed arrays (for the memory-per-user figure). */
   memoryBytes(): number {
     return this.views.memoryBytes();
@@ -270,6 +294,7 @@ class Dispatcher {
     private readonly workload: Workload,
     private readonly polling: PollingStrategy | null,
     private readonly delivery: Delivery | null,
+    private readonly seqs: Sequencing | null,
     private readonly pubsub: PubSubStrategy | null,
     private readonly connections: Connections,
     private readonly meter: Meter,
@@ -285,6 +310,7 @@ class Dispatcher {
       case E_DB_DONE:
         this.db.complete();
         if (k.a === DbOp.Write) return this.workload.commit(k.b, k.c);
+        if (k.a === DbOp.Recover) return this.seqs!.completeRecovery(k.b);
         return this.polling!.completeRead(k.b, k.c);
       case E_POLL_RESPONSE:
         return this.polling!.onPollResponse(k.b, k.c, k.d);
@@ -321,6 +347,10 @@ class Dispatcher {
         return this.coordinator.onDrainTick(k.a);
       case E_FINALIZE:
         return this.coordinator.onFinalize(k.a);
+      case E_RECOVER_AT_DB:
+        return this.seqs!.onRecoverAtDb(k.a);
+      case E_RECOVERED:
+        return this.seqs!.onRecovered(k.a, k.b);
     }
   }
 }

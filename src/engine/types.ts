@@ -20,6 +20,12 @@ export const MsgKind = {
   Coord: 7,
   /** A message that was dropped at `to` (shown as a loss). */
   Loss: 8,
+  /** A copy the client already had (sequence numbers): dropped if idempotent, else seen twice. A mark at the client. */
+  Duplicate: 9,
+  /** A client noticed a gap in its room's sequence numbers. A mark at the client. */
+  Gap: 10,
+  /** A recovery fetch (`seq > last_seen`): client → DB, and its answer DB → client. */
+  Recovery: 11,
 } as const;
 export type MsgKind = (typeof MsgKind)[keyof typeof MsgKind];
 

@@ -5,6 +5,7 @@ import { NONE } from './model/servers';
 import type { Coordinator } from './coordinator';
 import type { Delivery } from './mechanisms/delivery';
 import type { Meter } from './mechanisms/meter';
+import type { Sequencing } from './mechanisms/sequencing';
 import type { HashingStrategy } from './strategies/hashing';
 import type { PollingStrategy } from './strategies/polling';
 import type { PubSubStrategy } from './strategies/pubsub';
@@ -26,6 +27,8 @@ export interface ViewParts {
   w: World;
   db: Database;
   brokers: Broker[];
+  /** The clients' sequence numbers (null unless `sequenceNumbers` is on with a push strategy). */
+  seqs: Sequencing | null;
   strategy: Strategy;
   polling: PollingStrategy | null;
   hashing: HashingStrategy | null;
@@ -49,6 +52,9 @@ export class Views {
    */
   countPending(): number {
     const p = this.p;
+    // With recovery a copy lost in transport is still to come (the client fetches it once it
+    // notices the gap or reconnects), so every delivery not yet made is pending.
+    if (p.w.recovers) return p.w.t.expectedDeliveries - p.w.t.deliveries;
     return p.strategy.pending() + (p.delivery?.pending() ?? 0);
   }
 
@@ -210,6 +216,11 @@ export class Views {
 
   memoryBytes(): number {
     const p = this.p;
-    return p.w.memoryBytes() + p.strategy.memoryBytes() + (p.delivery?.memoryBytes() ?? 0);
+    return (
+      p.w.memoryBytes() +
+      p.strategy.memoryBytes() +
+      (p.delivery?.memoryBytes() ?? 0) +
+      (p.seqs?.memoryBytes() ?? 0)
+    );
   }
 }

@@ -14,6 +14,7 @@ import {
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Hop } from './hop';
+import type { Sequencing } from './sequencing';
 
 /**
  * Push delivery, shared by the push strategies: a copy reaches the endpoint server holding (or
@@ -38,6 +39,8 @@ export class Delivery {
    * user connects). Null otherwise. Set by the coordinator.
    */
   ownerNew: Uint16Array | null = null;
+  /** The clients' sequence numbers (set by the composition root when `sequenceNumbers` is on). */
+  seqs: Sequencing | null = null;
 
   constructor(
     private readonly w: World,
@@ -77,7 +80,7 @@ export class Delivery {
       if (!this.seen(r, seq)) this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
       return;
     }
-    this.w.t.lostDeliveries++;
+    this.w.lose(1);
   }
 
   onPushAtServer(r: number, seq: number, t0: number, d: number): void {
@@ -108,6 +111,14 @@ export class Delivery {
 
   onPushAtClient(r: number, seq: number, t0: number, flags: number): void {
     const w = this.w;
+    const seqs = this.seqs;
+    if (seqs !== null) {
+      // Sequence numbers: every copy, twin or not, is told apart by (room, seq).
+      if (flags & F_GHOST) {
+        if (!seqs.has(r, seq)) w.lose(1);
+      } else seqs.onArrive(r, seq, t0);
+      return;
+    }
     if (flags & F_GHOST) {
       if (!this.seen(r, seq)) w.t.lostDeliveries++;
       return;
@@ -133,6 +144,7 @@ export class Delivery {
    * messages behind the newest count as had).
    */
   private seen(r: number, seq: number): boolean {
+    if (this.seqs !== null) return this.seqs.has(r, seq);
     const last = this.w.lastSeq[r]!;
     if (seq > last) return false;
     const behind = last - seq;

@@ -124,7 +124,7 @@ export class PubSubStrategy implements Strategy {
       // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
       // send failed (counted once per message: a user-topic message is several publishes).
       w.t.brokerDropped++;
-      w.t.lostDeliveries += recipients;
+      w.lose(recipients);
       const room = flags & F_ROOM ? target : w.roomOf(target);
       if (this.failedSeq[room] !== seq) {
         this.failedSeq[room] = seq;
@@ -148,7 +148,7 @@ export class PubSubStrategy implements Strategy {
     const flags = copyFlags(d);
     if (!this.brokers[this.shardOf(target, flags)]!.done()) {
       // Died in the broker's queue with a crash.
-      w.t.lostDeliveries += flags & F_ROOM ? w.membersOf(target) - 1 : 1;
+      w.lose(flags & F_ROOM ? w.membersOf(target) - 1 : 1);
       return;
     }
     if (flags & F_ROOM) {
@@ -161,7 +161,7 @@ export class PubSubStrategy implements Strategy {
         if (r === sender) continue;
         const srv = this.subServer[r]!;
         if (srv === NONE) {
-          w.t.lostDeliveries++;
+          w.lose(1);
           continue;
         }
         if (this.stamp[srv] !== epoch) {
@@ -175,7 +175,7 @@ export class PubSubStrategy implements Strategy {
     const srv = this.subServer[target]!;
     if (srv === NONE) {
       // At-most-once: nobody subscribed, nothing kept.
-      w.t.lostDeliveries++;
+      w.lose(1);
       return;
     }
     w.t.brokerDeliveries++;
