@@ -155,4 +155,28 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
   push('modulo-hashing', 1_000_000, 30),
   push('consistent-hashing', 1_000_000, 30),
   push('pubsub', 1_000_000, null),
+  {
+    name: 'guarantees-1m',
+    users: 1_000_000,
+    strategy: 'consistent-hashing',
+    note: '60 s, sequence numbers + DB recovery + idempotent, add-server at 30 s (every mover reconnects and reads the DB)',
+    run: modelRun(
+      {
+        strategy: 'consistent-hashing',
+        users: 1_000_000,
+        durationS: 60,
+        sequenceNumbers: true,
+        recovery: 'db',
+        idempotent: true,
+        timeline: [{ atS: 30, action: 'add-server' }],
+      },
+      (r) => ({
+        recoveryReads: r.totals.recoveryReads,
+        recoveredDeliveries: r.totals.recoveredDeliveries,
+        duplicatesDropped: r.totals.duplicatesDropped,
+        duplicateDeliveries: r.totals.duplicateDeliveries,
+        orderViolations: r.totals.orderViolations,
+      }),
+    ),
+  },
 ];

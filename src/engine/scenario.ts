@@ -221,7 +221,6 @@ export function refusalOf(
  */
 const NOT_MODELLED_YET: readonly [keyof Scenario, unknown][] = [
   ['delivery', 'at-least-once'],
-  ['broker', 'redis-cluster'],
   ['broker', 'kafka'],
   ['recovery', 'log'],
 ];

@@ -31,6 +31,7 @@ import { Sequencing } from './mechanisms/sequencing';
 import { Workload } from './mechanisms/workload';
 import { Broker } from './model/broker';
 import { Database, DbOp } from './model/database';
+import { RedisCluster } from './model/redisCluster';
 import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
 import { checkSettled, type SettledReport } from './settled';
 import { ModuloHashing, RingHashing, type HashingStrategy } from './strategies/hashing';
@@ -93,7 +94,14 @@ export class Simulation {
         break;
       case 'pubsub':
         this.delivery = new Delivery(w, false);
-        this.strategy = this.pubsub = new PubSubStrategy(w, brokers, connections);
+        this.strategy = this.pubsub = new PubSubStrategy(
+          w,
+          brokers,
+          connections,
+          s.broker === 'redis-cluster'
+            ? new RedisCluster(w.users, w.rooms, s.brokerShards, s.brokerReplicas, s.clusterPublish)
+            : null,
+        );
         break;
       default: {
         const delivery = (this.delivery = new Delivery(w, true));

@@ -180,6 +180,8 @@ export interface LiveSnapshot {
     /** Server subscriptions to topics (pub/sub; refreshed once a simulated second). */
     subscriptions: number;
     shards?: { id: number; up: boolean; queue: number; utilization: number }[];
+    /** Redis Cluster (`broker: "redis-cluster"`, pub/sub strategy only); absent otherwise. */
+    cluster?: ClusterView;
   };
   /** Delivery latency over the last few simulated seconds. */
   recentLatency: { p50Ms: number; p99Ms: number; count: number; windowS: number };
@@ -189,6 +191,19 @@ export interface LiveSnapshot {
   timeline: ActionReport[];
   /** Bumps whenever ring/membership changes (re-read `ringView`). */
   ringVersion: number;
+}
+
+/** A Redis Cluster as the page draws it: masters with their slot ranges and replicas, and the bus. */
+export interface ClusterView {
+  /** Replicas per master (`brokerReplicas`). */
+  replicas: number;
+  mode: 'publish' | 'spublish';
+  /** Bus messages one publish sends: masters × (1 + replicas) − 1 (PUBLISH) or replicas (SPUBLISH). */
+  busPerPublish: number;
+  /** Master i owns slots [slotStart[i], slotStart[i + 1]) of 16384 (length masters + 1). */
+  slotStart: number[];
+  /** Bus messages each master has sent so far (index = shard id). */
+  busSent: number[];
 }
 
 /** The membership the chat service routes by, for drawing the ring or the modulo buckets. */

@@ -11,6 +11,7 @@ import type { PollingStrategy } from './strategies/polling';
 import type { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
 import type {
+  ClusterView,
   ActionReport,
   LiveSnapshot,
   Result,
@@ -112,12 +113,27 @@ export class Views {
           queue: b.queue,
           utilization: meter.brokerUtilLastS[i] ?? 0,
         })),
+        ...this.clusterView(),
       },
       recentLatency: w.metrics.recentLatency(),
       lastSecond: w.metrics.lastRow,
       migration: coordinator.migrationInfo(),
       timeline: this.reportsNow(),
       ringVersion: coordinator.ringVersion,
+    };
+  }
+
+  private clusterView(): { cluster?: ClusterView } {
+    const c = this.p.pubsub?.cluster ?? null;
+    if (c === null) return {};
+    return {
+      cluster: {
+        replicas: c.replicas,
+        mode: c.mode,
+        busPerPublish: c.busPerPublish,
+        slotStart: c.slotRanges(),
+        busSent: Array.from(c.busSent),
+      },
     };
   }
 

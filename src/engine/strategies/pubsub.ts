@@ -1,4 +1,5 @@
 import type { Broker } from '../model/broker';
+import type { RedisCluster } from '../model/redisCluster';
 import { NONE } from '../model/servers';
 import {
   copyFlags,
@@ -40,6 +41,8 @@ export class PubSubStrategy implements Strategy {
     private readonly w: World,
     private readonly brokers: Broker[],
     private readonly connections: Connections,
+    /** Redis Cluster slots and bus (null: plain Redis, topics hashed over the shards). */
+    readonly cluster: RedisCluster | null = null,
   ) {
     const k = w.kernel;
     this.subServer = new Uint16Array(w.users).fill(NONE);
@@ -132,12 +135,22 @@ export class PubSubStrategy implements Strategy {
       }
       return;
     }
+    const cluster = this.cluster;
+    if (cluster !== null) {
+      // The node relays it over the cluster bus; with PUBLISH every other master handles it too.
+      w.t.clusterBusMessages += cluster.busPerPublish;
+      cluster.busSent[shard]! += cluster.busPerPublish;
+      if (cluster.mode === 'publish')
+        for (let m = 0; m < this.brokers.length; m++) if (m !== shard) this.brokers[m]!.charge(k.now, 1);
+    }
     // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
     k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
   }
 
   /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
   private shardOf(topic: number, flags: number): number {
+    const cluster = this.cluster;
+    if (cluster !== null) return flags & F_ROOM ? cluster.roomShard[topic]! : cluster.userShard[topic]!;
     const n = this.brokers.length;
     if (n === 1) return 0;
     return (Math.imul(topic ^ (flags & F_ROOM ? 0x9e3779b9 : 0), 0x85ebca6b) >>> 0) % n;
@@ -271,6 +284,6 @@ export class PubSubStrategy implements Strategy {
   }
 
   memoryBytes(): number {
-    return this.subServer.byteLength + this.failedSeq.byteLength;
+    return this.subServer.byteLength + this.failedSeq.byteLength + (this.cluster?.bytes ?? 0);
   }
 }
