@@ -23,6 +23,7 @@
  * - DrainTick / Finalize: epoch
  * - RecoverAtDb: user                          (a recovery read on its way to the DB)
  * - Recovered: user, highest seq the read returned
+ * - AckTimeout: recipient, seq, t0             (at-least-once: resend unless acknowledged)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -45,6 +46,7 @@ export const E_DRAIN_TICK = 18;
 export const E_FINALIZE = 19;
 export const E_RECOVER_AT_DB = 20;
 export const E_RECOVERED = 21;
+export const E_ACK_TIMEOUT = 22;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */
@@ -58,6 +60,9 @@ export const F_ROOM = 4;
  * the old owner's copy may still be on its way, so the loss counts only if that copy never came.
  */
 export const F_GHOST = 8;
+
+/** A copy sent again (at-least-once): its loss at the broker is not a failed send. */
+export const F_RESEND = 16;
 
 /** Connect flag: the attempt came through the load balancer (it counted it as pending). */
 export const C_VIA_LB = 1;

@@ -220,7 +220,6 @@ export function refusalOf(
  * Each entry goes away when its mechanism lands.
  */
 const NOT_MODELLED_YET: readonly [keyof Scenario, unknown][] = [
-  ['delivery', 'at-least-once'],
   ['broker', 'kafka'],
   ['recovery', 'log'],
 ];

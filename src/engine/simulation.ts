@@ -2,6 +2,7 @@ import type { Kernel } from './core/kernel';
 import { deepClone } from './core/clone';
 import { Coordinator } from './coordinator';
 import {
+  E_ACK_TIMEOUT,
   E_BROKER_OUT,
   E_CONNECT_AT_SERVER,
   E_DB_DONE,
@@ -26,6 +27,7 @@ import {
 } from './events';
 import { Connections } from './mechanisms/connections';
 import { Delivery } from './mechanisms/delivery';
+import { AtLeastOnce } from './mechanisms/acks';
 import { Meter } from './mechanisms/meter';
 import { Sequencing } from './mechanisms/sequencing';
 import { Workload } from './mechanisms/workload';
@@ -62,6 +64,7 @@ export class Simulation {
   private readonly pubsub: PubSubStrategy | null = null;
   private readonly delivery: Delivery | null = null;
   private readonly seqs: Sequencing | null = null;
+  private readonly acks: AtLeastOnce | null = null;
   private readonly connections: Connections;
   private readonly workload: Workload;
   private readonly coordinator: Coordinator;
@@ -119,6 +122,11 @@ export class Simulation {
       this.workload.seqs = seqs;
       connections.listeners.push(seqs);
     }
+    if (s.delivery === 'at-least-once' && this.delivery !== null) {
+      const acks = (this.acks = new AtLeastOnce(w, this.hashing ?? this.pubsub!));
+      this.delivery.acks = acks;
+      this.workload.acks = acks;
+    }
 
     // The drawing sample: evenly spaced, a subset of the traced users so every dot has its hops.
     const n = s.users;
@@ -160,6 +168,7 @@ export class Simulation {
       this.polling,
       this.delivery,
       this.seqs,
+      this.acks,
       this.pubsub,
       connections,
       this.meter,
@@ -303,6 +312,7 @@ class Dispatcher {
     private readonly polling: PollingStrategy | null,
     private readonly delivery: Delivery | null,
     private readonly seqs: Sequencing | null,
+    private readonly acks: AtLeastOnce | null,
     private readonly pubsub: PubSubStrategy | null,
     private readonly connections: Connections,
     private readonly meter: Meter,
@@ -359,6 +369,8 @@ class Dispatcher {
         return this.seqs!.onRecoverAtDb(k.a);
       case E_RECOVERED:
         return this.seqs!.onRecovered(k.a, k.b);
+      case E_ACK_TIMEOUT:
+        return this.acks!.onAckTimeout(k.a, k.b, k.c);
     }
   }
 }

@@ -53,9 +53,9 @@ export class Views {
    */
   countPending(): number {
     const p = this.p;
-    // With recovery a copy lost in transport is still to come (the client fetches it once it
-    // notices the gap or reconnects), so every delivery not yet made is pending.
-    if (p.w.recovers) return p.w.t.expectedDeliveries - p.w.t.deliveries;
+    // With recovery or at-least-once a copy lost in transport is still to come (the client fetches
+    // it, or it is sent again), so every delivery not yet made is pending.
+    if (p.w.recovers || p.w.resends) return p.w.t.expectedDeliveries - p.w.t.deliveries;
     return p.strategy.pending() + (p.delivery?.pending() ?? 0);
   }
 

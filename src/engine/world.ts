@@ -28,6 +28,8 @@ export class World {
    * transport is then pending until the client fetches it, not a lost delivery.
    */
   readonly recovers: boolean;
+  /** Whether unacknowledged copies are sent again (at-least-once): a transport loss is then not a loss either. */
+  readonly resends: boolean;
 
   // Timing (µs).
   readonly dcHopUs: number;
@@ -65,6 +67,7 @@ export class World {
     this.rooms = Math.max(1, Math.floor(s.users / s.roomSize));
     this.push = s.strategy !== 'polling';
     this.recovers = this.push && s.sequenceNumbers && s.recovery !== 'none';
+    this.resends = this.push && s.delivery === 'at-least-once';
     this.rng = new Rng(s.seed);
     this.rngSend = this.rng.fork('send');
     this.rngClient = this.rng.fork('client');
@@ -91,9 +94,9 @@ export class World {
     return new Hop(this.kernel, this.jitter, fixedUs, networkUs, salt, bulk, laneCapacity);
   }
 
-  /** `n` copies will never arrive by push: lost, unless the clients recover them later. */
+  /** `n` copies will never arrive by push: lost, unless the clients recover them or they are sent again. */
   lose(n: number): void {
-    if (!this.recovers) this.t.lostDeliveries += n;
+    if (!this.recovers && !this.resends) this.t.lostDeliveries += n;
   }
 
   /** Members of room `room` (the last room takes the remainder). */

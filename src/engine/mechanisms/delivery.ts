@@ -14,6 +14,7 @@ import {
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Hop } from './hop';
+import type { AtLeastOnce } from './acks';
 import type { Sequencing } from './sequencing';
 
 /**
@@ -41,6 +42,8 @@ export class Delivery {
   ownerNew: Uint16Array | null = null;
   /** The clients' sequence numbers (set by the composition root when `sequenceNumbers` is on). */
   seqs: Sequencing | null = null;
+  /** At-least-once acks (set by the composition root when `delivery` is "at-least-once"). */
+  acks: AtLeastOnce | null = null;
 
   constructor(
     private readonly w: World,
@@ -112,6 +115,13 @@ export class Delivery {
   onPushAtClient(r: number, seq: number, t0: number, flags: number): void {
     const w = this.w;
     const seqs = this.seqs;
+    const acks = this.acks;
+    if (acks !== null && !(flags & F_GHOST) && acks.onReceipt(r, seq) && seqs === null) {
+      // A copy sent again (or its original, late): without sequence numbers the application
+      // cannot tell, and sees it twice.
+      w.t.duplicateDeliveries++;
+      return;
+    }
     if (seqs !== null) {
       // Sequence numbers: every copy, twin or not, is told apart by (room, seq).
       if (flags & F_GHOST) {

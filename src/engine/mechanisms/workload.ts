@@ -5,6 +5,7 @@ import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Connections } from './connections';
 import type { Hop } from './hop';
+import type { AtLeastOnce } from './acks';
 import type { Sequencing } from './sequencing';
 
 /**
@@ -18,6 +19,8 @@ export class Workload {
   private readonly ratePerUs: number;
   /** The clients' sequence numbers, told of each commit (set when `sequenceNumbers` is on). */
   seqs: Sequencing | null = null;
+  /** At-least-once acks, told of each message routed (set when `delivery` is "at-least-once"). */
+  acks: AtLeastOnce | null = null;
 
   constructor(
     private readonly w: World,
@@ -85,5 +88,6 @@ export class Workload {
     w.t.expectedDeliveries += w.membersOf(room) - 1;
     if (this.seqs !== null) this.seqs.onCommit(sender, room, seq, t0);
     this.strategy.route(sender, room, seq, t0);
+    if (this.acks !== null) this.acks.track(sender, room, seq, t0);
   }
 }

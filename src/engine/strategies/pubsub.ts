@@ -8,6 +8,7 @@ import {
   E_PUBLISH_AT_BROKER,
   E_PUSH_AT_SERVER,
   E_SUBSCRIBE,
+  F_RESEND,
   F_ROOM,
   packCopy,
 } from '../events';
@@ -82,6 +83,11 @@ export class PubSubStrategy implements Strategy {
     }
   }
 
+  /** At-least-once: the chat service publishes recipient r's copy again, on r's own channel. */
+  resend(r: number, seq: number, t0: number): void {
+    this.toBroker.send(E_PUBLISH_AT_BROKER, r, seq, t0, packCopy(F_RESEND, 0), r, seq);
+  }
+
   onConnected(u: number, srv: number): void {
     const w = this.w;
     this.subscribeHop.send(E_SUBSCRIBE, u, srv, 0, 0, u, w.kernel.now);
@@ -129,7 +135,7 @@ export class PubSubStrategy implements Strategy {
       w.t.brokerDropped++;
       w.lose(recipients);
       const room = flags & F_ROOM ? target : w.roomOf(target);
-      if (this.failedSeq[room] !== seq) {
+      if (!(flags & F_RESEND) && this.failedSeq[room] !== seq) {
         this.failedSeq[room] = seq;
         w.t.sendsFailed++;
       }
