@@ -233,6 +233,15 @@ export class Simulation {
     return this.w.trace.drain();
   }
 
+  /**
+   * The room sequence number of each record the last {@link drainTrace} returned (same order; 0
+   * for records that carry no chat message: connects, polls, writes before commit). Kept apart
+   * from the records so their layout (`TRACE_STRIDE`) is unchanged.
+   */
+  traceSeqs(): Uint32Array {
+    return this.w.trace.lastSeqs;
+  }
+
   /** What the page shows now. Cheap: O(servers) plus a 5-second histogram merge once a second. */
   live(): LiveSnapshot {
     return this.views.live();

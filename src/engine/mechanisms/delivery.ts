@@ -66,8 +66,8 @@ export class Delivery {
     this.toServer!.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server), r, seq);
     if (w.traced(r)) {
       const t1 = k.now + w.dcHopUs;
-      w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
-      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + w.dcHopUs, r);
+      w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r, seq);
+      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + w.dcHopUs, r, seq);
     }
   }
 
@@ -97,7 +97,7 @@ export class Delivery {
       this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, flags, r, seq);
       if (w.traced(r)) {
         const t1 = k.now + w.procUs;
-        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + w.clientHopUs, r);
+        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + w.clientHopUs, r, seq);
       }
       return;
     }
@@ -108,7 +108,7 @@ export class Delivery {
       return;
     }
     if (w.traced(r))
-      w.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
+      w.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r, seq);
     this.lose(r, seq, flags);
   }
 

@@ -133,3 +133,34 @@ describe('sequence numbers without recovery', () => {
     expect(t.duplicateDeliveries).toBeGreaterThan(0);
   });
 });
+
+describe('traced messages carry their sequence number', () => {
+  it('labels pushes, gaps and recovery fetches with the room sequence number', () => {
+    const sim = new SimHarness({
+      ...base,
+      ...GUARANTEES,
+      strategy: 'pubsub',
+      tracedUsers: 2000,
+      timeline: [{ atS: 2, action: 'crash-server' }],
+    }).runTo(8).sim;
+    const records = sim.drainTrace();
+    const seqs = sim.traceSeqs();
+    expect(seqs.length * 6).toBe(records.length);
+    const { roomSeq } = sim.sequenceState()!;
+    let pushes = 0;
+    let recoveries = 0;
+    for (let i = 0; i < seqs.length; i++) {
+      const kind = records[i * 6]!;
+      const user = records[i * 6 + 5]!;
+      const room = Math.min(roomSeq.length - 1, Math.floor(user / base.roomSize));
+      if (kind === 3 /* Push */) {
+        pushes++;
+        expect(seqs[i]).toBeGreaterThan(0);
+        expect(seqs[i]).toBeLessThanOrEqual(roomSeq[room]!);
+      }
+      if (kind === 11 /* Recovery */) recoveries++;
+    }
+    expect(pushes).toBeGreaterThan(0);
+    expect(recoveries).toBeGreaterThan(0);
+  });
+});

@@ -92,14 +92,14 @@ export class Sequencing {
       if (this.idempotent) t.duplicatesDropped++;
       else t.duplicateDeliveries++;
       if (w.traced(r))
-        w.trace.add(MsgKind.Duplicate, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r);
+        w.trace.add(MsgKind.Duplicate, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r, seq);
       return;
     }
     const top = this.highest(r);
     if (seq > top + 1 && this.missingBetween(r, top, seq)) {
       t.gapsDetected++;
       if (w.traced(r))
-        w.trace.add(MsgKind.Gap, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r);
+        w.trace.add(MsgKind.Gap, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r, seq);
     }
     const m = this.mark[r]!;
     if (!this.recovers) {
@@ -175,9 +175,10 @@ export class Sequencing {
     this.recovering[r] = 1;
     const w = this.w;
     const k = w.kernel;
-    this.up.send(E_RECOVER_AT_DB, r, 0, 0, 0, r, k.now);
+    const delayUs = this.up.send(E_RECOVER_AT_DB, r, 0, 0, 0, r, k.now);
+    // The request, labelled with the number it asks after (`seq > mark`).
     if (w.traced(r))
-      w.trace.add(MsgKind.Recovery, NodeId.Client, NodeId.Db, k.now, k.now + this.up.meanUs, r);
+      w.trace.add(MsgKind.Recovery, NodeId.Client, NodeId.Db, k.now, k.now + delayUs, r, this.mark[r]!);
   }
 
   /** Every reconnect: fetch what may have been missed while away. */
@@ -203,16 +204,10 @@ export class Sequencing {
     w.t.dbReads++;
     w.t.recoveryReads++;
     const upTo = w.roomSeq[w.roomOf(r)]!;
-    this.down.send(E_RECOVERED, r, upTo, 0, 0, r, w.kernel.now);
+    const delayUs = this.down.send(E_RECOVERED, r, upTo, 0, 0, r, w.kernel.now);
+    // The answer, labelled with the highest number it brings.
     if (w.traced(r))
-      w.trace.add(
-        MsgKind.Recovery,
-        NodeId.Db,
-        NodeId.Client,
-        w.kernel.now,
-        w.kernel.now + this.down.meanUs,
-        r,
-      );
+      w.trace.add(MsgKind.Recovery, NodeId.Db, NodeId.Client, w.kernel.now, w.kernel.now + delayUs, r, upTo);
   }
 
   /** The read's answer reaches client r: everything up to `upTo`, handed over in order. */

@@ -69,8 +69,8 @@ export class PubSubStrategy implements Strategy {
     const first = room * w.roomSize;
     if (w.traced(sender)) {
       const t1 = k.now + w.dcHopUs;
-      w.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender);
-      w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender);
+      w.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender, seq);
+      w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender, seq);
     }
     if (w.scenario.topic === 'room') {
       this.toBroker.send(E_PUBLISH_AT_BROKER, room, seq, t0, packCopy(F_ROOM, sender - first), room, seq);
@@ -206,7 +206,7 @@ export class PubSubStrategy implements Strategy {
     const k = w.kernel;
     this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
     if (w.traced(r))
-      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r);
+      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r, seq);
   }
 
   private distinctSubscribedServers(room: number, senderIdx: number): number {
