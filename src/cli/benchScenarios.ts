@@ -179,4 +179,24 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
       }),
     ),
   },
+  {
+    name: 'kafka-1m',
+    users: 1_000_000,
+    strategy: 'pubsub',
+    note: '60 s, Kafka-like broker (12 partitions, commit after processing every 5 s), crash-server at 30 s (replay)',
+    run: modelRun(
+      {
+        strategy: 'pubsub',
+        broker: 'kafka',
+        users: 1_000_000,
+        durationS: 60,
+        timeline: [{ atS: 30, action: 'crash-server' }],
+      },
+      (r) => ({
+        redeliveries: r.totals.redeliveries,
+        duplicateDeliveries: r.totals.duplicateDeliveries,
+        consumerLagMax: r.totals.consumerLagMax,
+      }),
+    ),
+  },
 ];

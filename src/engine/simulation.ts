@@ -8,6 +8,8 @@ import {
   E_DB_DONE,
   E_DETECT_CRASH,
   E_DRAIN_TICK,
+  E_KAFKA_COMMIT,
+  E_KAFKA_CONSUME,
   E_FINALIZE,
   E_POLL,
   E_POLL_RESPONSE,
@@ -96,7 +98,7 @@ export class Simulation {
         this.strategy = this.polling = new PollingStrategy(w, db);
         break;
       case 'pubsub':
-        this.delivery = new Delivery(w, false);
+        this.delivery = new Delivery(w, false, s.broker === 'kafka');
         this.strategy = this.pubsub = new PubSubStrategy(
           w,
           brokers,
@@ -378,6 +380,10 @@ class Dispatcher {
         return this.seqs!.onRecoverAtDb(k.a);
       case E_RECOVERED:
         return this.seqs!.onRecovered(k.a, k.b);
+      case E_KAFKA_CONSUME:
+        return this.pubsub!.kafka!.onConsume(k.a, k.b, k.c);
+      case E_KAFKA_COMMIT:
+        return this.pubsub!.kafka!.onCommitTick();
       case E_ACK_TIMEOUT:
         return this.acks!.onAckTimeout(k.a, k.b, k.c);
     }

@@ -182,6 +182,8 @@ export interface LiveSnapshot {
     shards?: { id: number; up: boolean; queue: number; utilization: number }[];
     /** Redis Cluster (`broker: "redis-cluster"`, pub/sub strategy only); absent otherwise. */
     cluster?: ClusterView;
+    /** Kafka-like log (`broker: "kafka"`, pub/sub strategy only); absent otherwise. */
+    kafka?: KafkaView;
   };
   /** Delivery latency over the last few simulated seconds. */
   recentLatency: { p50Ms: number; p99Ms: number; count: number; windowS: number };
@@ -204,6 +206,28 @@ export interface ClusterView {
   slotStart: number[];
   /** Bus messages each master has sent so far (index = shard id). */
   busSent: number[];
+}
+
+/**
+ * A Kafka-like log as the page draws it: each partition's log end, the committed offset and its
+ * consumer's position (processed offset), so lag and replay can be seen. Offsets count records
+ * appended to the partition since t = 0 (the first record is offset 1).
+ */
+export interface KafkaView {
+  /** Per partition: records appended (log-end offset). */
+  end: number[];
+  /** Per partition: the committed offset; after a crash its new consumer resumes after it. */
+  committed: number[];
+  /** Per partition: the last offset its consumer processed (end − processed = that partition's lag). */
+  processed: number[];
+  /** Per partition: the endpoint server consuming it. */
+  owner: number[];
+  /** Per server id: records on its partitions not yet processed (its consumer lag). */
+  consumerLag: number[];
+  /** Records lost at consumers (committed before processing, then crashed; or expired from the log). */
+  lostRecords: number;
+  /** Copies replayed after a rebalance (included in `totals.redeliveries`). */
+  replayedCopies: number;
 }
 
 /** The membership the chat service routes by, for drawing the ring or the modulo buckets. */

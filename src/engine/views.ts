@@ -12,6 +12,7 @@ import type { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
 import type {
   ClusterView,
+  KafkaView,
   ActionReport,
   LiveSnapshot,
   Result,
@@ -114,12 +115,30 @@ export class Views {
           utilization: meter.brokerUtilLastS[i] ?? 0,
         })),
         ...this.clusterView(),
+        ...this.kafkaView(),
       },
       recentLatency: w.metrics.recentLatency(),
       lastSecond: w.metrics.lastRow,
       migration: coordinator.migrationInfo(),
       timeline: this.reportsNow(),
       ringVersion: coordinator.ringVersion,
+    };
+  }
+
+  private kafkaView(): { kafka?: KafkaView } {
+    const log = this.p.pubsub?.kafka ?? null;
+    if (log === null) return {};
+    const servers = this.p.w.pool.count;
+    return {
+      kafka: {
+        end: Array.from(log.end),
+        committed: Array.from(log.committed),
+        processed: Array.from(log.processed),
+        owner: Array.from(log.owner),
+        consumerLag: Array.from(log.lag.subarray(0, servers)),
+        lostRecords: log.lostRecords,
+        replayedCopies: log.replayedCopies,
+      },
     };
   }
 

@@ -8,6 +8,7 @@ import {
   E_PUSH_AT_SERVER,
   F_GHOST,
   F_OLD,
+  F_REPLAY,
   F_TWIN,
   packCopy,
 } from '../events';
@@ -48,11 +49,13 @@ export class Delivery {
   constructor(
     private readonly w: World,
     hashing: boolean,
+    /** Whether single copies can repeat (a Kafka-like replay): keep the per-user seen window. */
+    replays = false,
   ) {
     this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4) : null;
     this.toClient = w.hop(w.procUs, w.clientHopUs, 5);
     this.buffer = new MigrationBuffer(w.users);
-    this.seenBelow = new Uint32Array(hashing ? w.users : 0);
+    this.seenBelow = new Uint32Array(hashing || replays ? w.users : 0);
   }
 
   /** The chat service sends recipient r's copy to `server` (hashing). */
@@ -77,7 +80,8 @@ export class Delivery {
    * after that copy would have arrived (same lane, later).
    */
   lose(r: number, seq: number, flags: number): void {
-    if (flags & F_OLD) return;
+    // A replayed copy settles only if it arrives: its first try was counted already.
+    if (flags & (F_OLD | F_REPLAY)) return;
     if (flags & F_TWIN) {
       // Same hop, same message: it settles no earlier than the old owner's copy would arrive.
       if (!this.seen(r, seq)) this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
@@ -116,6 +120,11 @@ export class Delivery {
     const w = this.w;
     const seqs = this.seqs;
     const acks = this.acks;
+    if (flags & F_REPLAY && !this.seen(r, seq) && !w.recovers && !w.resends) {
+      // A Kafka-like replay brings a copy whose first try was lost (replays come after the crash
+      // is detected, long after any first try would have arrived): it is no longer lost.
+      w.t.lostDeliveries--;
+    }
     if (acks !== null && !(flags & F_GHOST) && acks.onReceipt(r, seq) && seqs === null) {
       // A copy sent again (or its original, late): without sequence numbers the application
       // cannot tell, and sees it twice.
@@ -133,7 +142,7 @@ export class Delivery {
       if (!this.seen(r, seq)) w.t.lostDeliveries++;
       return;
     }
-    if (flags & (F_OLD | F_TWIN)) {
+    if (flags & (F_OLD | F_TWIN | F_REPLAY)) {
       if (this.seen(r, seq)) {
         // Already received through the other owner: the client drops it by message id.
         w.t.duplicateDeliveries++;

@@ -33,6 +33,11 @@ export class Sequencing {
   readonly window: Uint32Array;
   /** Per user: 0 idle, 1 a recovery read in flight, 2 in flight and another wanted after it. */
   readonly recovering: Uint8Array;
+  /**
+   * Per user, without recovery: the highest number the application has received from others (its
+   * own messages are shown as sent, so a reply racing them is not an order violation).
+   */
+  private readonly topReceived: Uint32Array;
   /** Per room, the recent messages' send time and sender (what a recovery read returns). */
   readonly log: RoomLog;
   readonly recovers: boolean;
@@ -52,6 +57,7 @@ export class Sequencing {
     this.mark = new Uint32Array(w.users);
     this.window = new Uint32Array(w.users);
     this.recovering = new Uint8Array(this.recovers ? w.users : 0);
+    this.topReceived = new Uint32Array(this.recovers ? 0 : w.users);
     this.held = new HeldPool(this.recovers ? w.users : 0);
     const roomRatePerS = (s.messagesPerUserPerMin / 60) * s.roomSize;
     // Enough for a client away for two minutes (a crash, detection and reconnect) to learn each
@@ -105,7 +111,8 @@ export class Sequencing {
     if (!this.recovers) {
       t.deliveries++;
       w.metrics.recordLatency(ageUs(w.kernel.now, t0));
-      if (seq < top) t.orderViolations++;
+      if (seq < this.topReceived[r]!) t.orderViolations++;
+      else this.topReceived[r] = seq;
       this.markHad(r, seq);
       return;
     }
@@ -246,6 +253,7 @@ export class Sequencing {
       this.mark.byteLength +
       this.window.byteLength +
       this.recovering.byteLength +
+      this.topReceived.byteLength +
       this.log.bytes +
       this.held.bytes
     );

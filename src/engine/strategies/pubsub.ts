@@ -8,11 +8,13 @@ import {
   E_PUBLISH_AT_BROKER,
   E_PUSH_AT_SERVER,
   E_SUBSCRIBE,
+  F_REPLAY,
   F_RESEND,
   F_ROOM,
   packCopy,
 } from '../events';
 import type { Connections } from '../mechanisms/connections';
+import { KafkaLog, type RecordSink } from '../mechanisms/kafka';
 import { MsgKind, NodeId, type ActionReport } from '../types';
 import type { Hop } from '../mechanisms/hop';
 import type { World } from '../world';
@@ -22,7 +24,7 @@ import type { Strategy } from './strategy';
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
  */
-export class PubSubStrategy implements Strategy {
+export class PubSubStrategy implements Strategy, RecordSink {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
@@ -34,6 +36,8 @@ export class PubSubStrategy implements Strategy {
   private readonly lBrokerOut: number[];
   /** Per room: the last message whose publish the broker turned away (one failed send each). */
   private readonly failedSeq: Uint32Array;
+  /** The Kafka-like log (`broker: "kafka"`), or null. */
+  readonly kafka: KafkaLog | null = null;
   /** Per-server marks for counting distinct servers without allocating. */
   private readonly stamp = new Int32Array(64).fill(-1);
   private stampEpoch = 0;
@@ -45,6 +49,7 @@ export class PubSubStrategy implements Strategy {
     /** Redis Cluster slots and bus (null: plain Redis, topics hashed over the shards). */
     readonly cluster: RedisCluster | null = null,
   ) {
+    if (w.scenario.broker === 'kafka') this.kafka = new KafkaLog(w, this, w.scenario.servers);
     const k = w.kernel;
     this.subServer = new Uint16Array(w.users).fill(NONE);
     this.failedSeq = new Uint32Array(w.rooms);
@@ -56,6 +61,7 @@ export class PubSubStrategy implements Strategy {
 
   warmStart(): void {
     const w = this.w;
+    this.kafka?.start();
     for (let u = 0; u < w.users; u++) {
       const srv = w.pool.pick();
       this.connections.place(u, srv);
@@ -110,6 +116,7 @@ export class PubSubStrategy implements Strategy {
   onCrashDetected(srv: number): void {
     const sub = this.subServer;
     for (let u = 0; u < sub.length; u++) if (sub[u] === srv) sub[u] = NONE;
+    this.kafka?.onCrashDetected(srv);
   }
 
   onSubscribe(u: number, srv: number): void {
@@ -123,11 +130,12 @@ export class PubSubStrategy implements Strategy {
     w.t.brokerPublishes++;
     let recipients = 1;
     let work = 1;
-    if (flags & F_ROOM) {
+    if (flags & F_ROOM && this.kafka !== null) recipients = w.membersOf(target) - 1;
+    else if (flags & F_ROOM) {
       recipients = w.membersOf(target) - 1;
       work = Math.max(1, this.distinctSubscribedServers(target, copyId(d)));
     }
-    const shard = this.shardOf(target, flags);
+    const shard = this.shardOf(target, d);
     const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
       // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
@@ -154,7 +162,9 @@ export class PubSubStrategy implements Strategy {
   }
 
   /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
-  private shardOf(topic: number, flags: number): number {
+  private shardOf(topic: number, d: number): number {
+    const flags = copyFlags(d);
+    if (this.kafka !== null) return this.kafka.partitionOfTopic(topic, d) % this.brokers.length;
     const cluster = this.cluster;
     if (cluster !== null) return flags & F_ROOM ? cluster.roomShard[topic]! : cluster.userShard[topic]!;
     const n = this.brokers.length;
@@ -165,11 +175,29 @@ export class PubSubStrategy implements Strategy {
   onBrokerOut(target: number, seq: number, t0: number, d: number): void {
     const w = this.w;
     const flags = copyFlags(d);
-    if (!this.brokers[this.shardOf(target, flags)]!.done()) {
+    if (!this.brokers[this.shardOf(target, d)]!.done()) {
       // Died in the broker's queue with a crash.
       w.lose(flags & F_ROOM ? w.membersOf(target) - 1 : 1);
       return;
     }
+    const kafka = this.kafka;
+    if (kafka !== null) {
+      kafka.append(kafka.partitionOfTopic(target, d), target, seq, t0, d);
+      return;
+    }
+    this.deliverRecord(target, seq, t0, d, false);
+  }
+
+  /** Recipients of a publish (room topic: every member but the sender). */
+  recipientsOf(target: number, d: number): number {
+    return copyFlags(d) & F_ROOM ? this.w.membersOf(target) - 1 : 1;
+  }
+
+  /** Fans a routed publish (or a processed Kafka record) out to its recipients' servers. */
+  deliverRecord(target: number, seq: number, t0: number, d: number, replay: boolean): void {
+    const w = this.w;
+    const flags = copyFlags(d);
+    const copy = replay ? F_REPLAY : 0;
     if (flags & F_ROOM) {
       const first = target * w.roomSize;
       const members = w.membersOf(target);
@@ -180,31 +208,31 @@ export class PubSubStrategy implements Strategy {
         if (r === sender) continue;
         const srv = this.subServer[r]!;
         if (srv === NONE) {
-          w.lose(1);
+          if (!replay) w.lose(1);
           continue;
         }
         if (this.stamp[srv] !== epoch) {
           this.stamp[srv] = epoch;
           w.t.brokerDeliveries++;
         }
-        this.fanout(r, seq, t0, srv);
+        this.fanout(r, seq, t0, srv, copy);
       }
       return;
     }
     const srv = this.subServer[target]!;
     if (srv === NONE) {
-      // At-most-once: nobody subscribed, nothing kept.
-      w.lose(1);
+      // At-most-once: nobody subscribed, nothing kept (a replay's first try was counted already).
+      if (!replay) w.lose(1);
       return;
     }
     w.t.brokerDeliveries++;
-    this.fanout(target, seq, t0, srv);
+    this.fanout(target, seq, t0, srv, copy);
   }
 
-  private fanout(r: number, seq: number, t0: number, srv: number): void {
+  private fanout(r: number, seq: number, t0: number, srv: number, copy: number): void {
     const w = this.w;
     const k = w.kernel;
-    this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
+    this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(copy, srv), r, seq);
     if (w.traced(r))
       w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r, seq);
   }
@@ -252,6 +280,7 @@ export class PubSubStrategy implements Strategy {
       if (type === E_PUBLISH_AT_BROKER || type === E_BROKER_OUT)
         pending += copyFlags(d) & F_ROOM ? w.membersOf(a) - 1 : 1;
     });
+    if (this.kafka !== null) pending += this.kafka.pendingCopies();
     return pending;
   }
 
@@ -290,6 +319,11 @@ export class PubSubStrategy implements Strategy {
   }
 
   memoryBytes(): number {
-    return this.subServer.byteLength + this.failedSeq.byteLength + (this.cluster?.bytes ?? 0);
+    return (
+      this.subServer.byteLength +
+      this.failedSeq.byteLength +
+      (this.cluster?.bytes ?? 0) +
+      (this.kafka?.memoryBytes() ?? 0)
+    );
   }
 }
