@@ -17,7 +17,11 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
   /** Seeds that once failed, pinned (strategy, seed). */
   const PINNED: [string, number][] = [];
 
-  const runFuzz = (strategy: 'modulo-hashing' | 'consistent-hashing' | 'pubsub', seed: number) => {
+  const runFuzz = (
+    strategy: 'modulo-hashing' | 'consistent-hashing' | 'pubsub',
+    seed: number,
+    broker: 'redis' | 'kafka' = 'redis',
+  ) => {
     const rng = new Rng(seed, `guarantees-fuzz-${strategy}`);
     const servers = 2 + rng.int(4);
     // Broker outages turn sends away (failed sends, not accepted messages: outside the invariant).
@@ -38,6 +42,7 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
       drainS: rng.int(3),
       failureDetectionS: 0.5 + rng.int(3),
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
+      broker,
       sequenceNumbers: true,
       recovery: 'db',
       idempotent: true,
@@ -46,7 +51,7 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
     const lastS = timeline.at(-1)?.atS ?? 0;
     const changes = timeline.filter((e) => !e.action.includes('broker')).length;
     const durationS = Math.ceil(lastS + settleTimeS(normalizeScenario(base), changes) + TAIL_S);
-    const label = `${strategy} seed ${seed}: ${JSON.stringify(timeline)}`;
+    const label = `${strategy} (${broker}) seed ${seed}: ${JSON.stringify(timeline)}`;
     const sim = createSimulation({ ...base, durationS });
     sim.runUntil((durationS - TAIL_S) * 1e6);
     const before = sim.sequenceState()!.roomSeq;
@@ -72,6 +77,57 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
     it(`${strategy}`, () => {
       for (let seed = 1; seed <= 8; seed++) runFuzz(strategy, seed);
       for (const [s, seed] of PINNED) if (s === strategy) runFuzz(strategy, seed);
+    });
+  }
+
+  it('pubsub with the Kafka-like broker (replays after crashes)', () => {
+    for (let seed = 1; seed <= 8; seed++) runFuzz('pubsub', seed, 'kafka');
+  });
+});
+
+describe('accounting holds through any timeline (seeded fuzz)', () => {
+  const variants: [string, ScenarioInput][] = [
+    ['kafka, commit after processing', { strategy: 'pubsub', broker: 'kafka' }],
+    [
+      'kafka, commit before processing',
+      { strategy: 'pubsub', broker: 'kafka', consumerCommit: 'before-processing' },
+    ],
+    ['redis cluster', { strategy: 'pubsub', broker: 'redis-cluster', brokerShards: 3, brokerReplicas: 1 }],
+    ['sequence numbers without recovery', { strategy: 'consistent-hashing', sequenceNumbers: true }],
+  ];
+  for (const [name, variant] of variants) {
+    it(`${name}: delivered + lost + pending = expected, pending ≥ 0`, () => {
+      for (let seed = 1; seed <= 6; seed++) {
+        const rng = new Rng(seed, `guarantees-accounting-${name}`);
+        const strategy = variant.strategy as 'pubsub' | 'consistent-hashing';
+        const servers = 2 + rng.int(4);
+        const timeline = randomTimeline(rng, strategy, servers, {
+          fromS: 2,
+          toS: 10,
+          count: 2 + rng.int(8),
+          brokerShards: variant.brokerShards ?? 1,
+        });
+        const sim = createSimulation({
+          ...variant,
+          seed,
+          users: 1_500 + rng.int(2_500),
+          servers,
+          roomSize: 2 + rng.int(5),
+          messagesPerUserPerMin: 2 + rng.int(10),
+          topic: rng.next() < 0.5 ? 'user' : 'room',
+          failureDetectionS: 0.5 + rng.int(3),
+          durationS: 20,
+          timeline,
+        });
+        for (let t = 2; t <= 20; t += 3) {
+          sim.runUntil(t * 1e6);
+          const r = sim.result().totals;
+          const label = `${name} seed ${seed} at ${t} s: ${JSON.stringify(timeline)}`;
+          expect(r.deliveries + r.lostDeliveries + r.pendingDeliveries, label).toBe(r.expectedDeliveries);
+          expect(r.pendingDeliveries, label).toBeGreaterThanOrEqual(0);
+          expect(r.lostDeliveries, label).toBeGreaterThanOrEqual(0);
+        }
+      }
     });
   }
 });
