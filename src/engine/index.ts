@@ -6,3 +6,4 @@ export { settleTimeS, type SettledReport, type SettledViolation } from './settle
 export { Rng } from './core/rng';
 export { HashRing } from './model/hashRing';
 export { hashInt, hashPair } from './core/hash';
+export { acceptedTimeline, randomTimeline } from './testing/timelines';

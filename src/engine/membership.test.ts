@@ -300,6 +300,8 @@ describe('any timeline settles (seeded fuzz with settled invariants)', () => {
       failureDetectionS: 0.5 + rng.int(3),
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
       timeline,
+      // Drawn last, so the draws above (and pinned seeds' timelines) stay as they were.
+      networkJitter: [0, 0.2, 1][rng.int(3)]!,
     };
     const lastS = timeline.at(-1)?.atS ?? 0;
     const changes = timeline.filter((e) => !e.action.includes('broker')).length;

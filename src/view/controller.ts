@@ -183,7 +183,8 @@ export function buildSummary(world: World): Summary {
     dbQueue: live.db.queue,
     brokerCapacityPerS: live.broker.capacityPerS,
     brokerUtilization: live.broker.utilization,
-    brokerSubscriptions: live.broker.subscriptions,
+    // The stage labels this figure "topics": the broker's real topic count (engine v2).
+    brokerSubscriptions: live.broker.topics,
     brokerDown: (live.broker.shards ?? []).filter((s) => !s.up).length,
     reconnects: t.reconnects,
     connections: live.connections,

@@ -66,11 +66,12 @@ export class Delivery {
     }
     const w = this.w;
     const k = w.kernel;
-    this.toServer!.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server), r, seq);
+    const delayUs = this.toServer!.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(flags, server), r, seq);
     if (w.traced(r)) {
-      const t1 = k.now + w.dcHopUs;
+      // Drawn as it really goes: the two datacenter hops share the (jittered) delay.
+      const t1 = k.now + delayUs / 2;
       w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r, seq);
-      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, t1 + w.dcHopUs, r, seq);
+      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, k.now + delayUs, r, seq);
     }
   }
 
@@ -98,10 +99,10 @@ export class Delivery {
     if (w.pool.state[srv] === 'crashed') return this.lose(r, seq, flags);
     w.pool.handled[srv]!++;
     if (w.conn[r] === srv) {
-      this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, flags, r, seq);
+      const delayUs = this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, flags, r, seq);
       if (w.traced(r)) {
         const t1 = k.now + w.procUs;
-        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, t1 + w.clientHopUs, r, seq);
+        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, k.now + delayUs, r, seq);
       }
       return;
     }

@@ -54,15 +54,18 @@ export class Workload {
     this.nextSendUs += w.rngSend.exp(1 / this.ratePerUs);
     k.scheduleAt(Math.round(this.nextSendUs), E_SEND);
     const t0 = packTime(k.now);
-    this.writeUp.send(E_WRITE_AT_DB, u, t0, 0, 0, u, t0);
+    const delayUs = this.writeUp.send(E_WRITE_AT_DB, u, t0, 0, 0, u, t0);
     if (w.traced(u)) {
+      // Drawn as it really goes: each network hop stretched by the same (jittered) factor.
+      const net = w.clientHopUs + 2 * w.dcHopUs;
+      const f = net > 0 ? (delayUs - w.procUs) / net : 1;
       const srv = NodeId.ServerBase + this.connections.pickAnyServer(u);
-      const t0 = k.now;
-      const t1 = t0 + w.clientHopUs;
-      const t2 = t1 + w.procUs + w.dcHopUs;
-      w.trace.add(MsgKind.Write, NodeId.Client, srv, t0, t1, u);
+      const s0 = k.now;
+      const t1 = s0 + w.clientHopUs * f;
+      const t2 = t1 + w.procUs + w.dcHopUs * f;
+      w.trace.add(MsgKind.Write, NodeId.Client, srv, s0, t1, u);
       w.trace.add(MsgKind.Write, srv, NodeId.Chat, t1 + w.procUs, t2, u);
-      w.trace.add(MsgKind.Write, NodeId.Chat, NodeId.Db, t2, t2 + w.dcHopUs, u);
+      w.trace.add(MsgKind.Write, NodeId.Chat, NodeId.Db, t2, s0 + delayUs, u);
     }
   }
 

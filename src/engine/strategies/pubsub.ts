@@ -232,9 +232,9 @@ export class PubSubStrategy implements Strategy, RecordSink {
   private fanout(r: number, seq: number, t0: number, srv: number, copy: number): void {
     const w = this.w;
     const k = w.kernel;
-    this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(copy, srv), r, seq);
+    const delayUs = this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(copy, srv), r, seq);
     if (w.traced(r))
-      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + w.dcHopUs, r, seq);
+      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + delayUs, r, seq);
   }
 
   private distinctSubscribedServers(room: number, senderIdx: number): number {
