@@ -84,6 +84,33 @@ describe('scenario flags', () => {
     });
   });
 
+  it('takes the delivery-guarantee fields like every other field', () => {
+    expect(
+      build([
+        '--sequence-numbers',
+        '--recovery',
+        'db',
+        '--idempotent',
+        '--ack-timeout-ms',
+        '500',
+        '--partitions',
+        '6',
+        '--consumer-commit',
+        'before-processing',
+        '--hold-timeout',
+        '20',
+      ]),
+    ).toMatchObject({
+      sequenceNumbers: true,
+      recovery: 'db',
+      idempotent: true,
+      ackTimeoutMs: 500,
+      partitions: 6,
+      consumerCommit: 'before-processing',
+      holdTimeoutS: 20,
+    });
+  });
+
   it('fills every unset field with its default', () => {
     expect(build([])).toEqual(DEFAULT_SCENARIO);
   });

@@ -201,4 +201,48 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
   push('consistent-hashing', 1_000_000, 30),
   push('pubsub', 1_000_000, null),
   worstMemory(),
+  {
+    name: 'guarantees-1m',
+    users: 1_000_000,
+    strategy: 'consistent-hashing',
+    note: '60 s, sequence numbers + DB recovery + idempotent, add-server at 30 s (every mover reconnects and reads the DB)',
+    run: modelRun(
+      {
+        strategy: 'consistent-hashing',
+        users: 1_000_000,
+        durationS: 60,
+        sequenceNumbers: true,
+        recovery: 'db',
+        idempotent: true,
+        timeline: [{ atS: 30, action: 'add-server' }],
+      },
+      (r) => ({
+        recoveryReads: r.totals.recoveryReads,
+        recoveredDeliveries: r.totals.recoveredDeliveries,
+        duplicatesDropped: r.totals.duplicatesDropped,
+        duplicateDeliveries: r.totals.duplicateDeliveries,
+        orderViolations: r.totals.orderViolations,
+      }),
+    ),
+  },
+  {
+    name: 'kafka-1m',
+    users: 1_000_000,
+    strategy: 'pubsub',
+    note: '60 s, Kafka-like broker (12 partitions, commit after processing every 5 s), crash-server at 30 s (replay)',
+    run: modelRun(
+      {
+        strategy: 'pubsub',
+        broker: 'kafka',
+        users: 1_000_000,
+        durationS: 60,
+        timeline: [{ atS: 30, action: 'crash-server' }],
+      },
+      (r) => ({
+        redeliveries: r.totals.redeliveries,
+        duplicateDeliveries: r.totals.duplicateDeliveries,
+        consumerLagMax: r.totals.consumerLagMax,
+      }),
+    ),
+  },
 ];

@@ -21,6 +21,11 @@
  * - ViewChange: view-change kind, epoch
  * - DetectCrash: server
  * - DrainTick / Finalize: epoch
+ * - RecoverAtDb: user                          (a recovery read on its way to the DB)
+ * - Recovered: user, highest seq the read returned
+ * - AckTimeout: recipient, seq, t0             (at-least-once: resend unless acknowledged)
+ * - KafkaConsume: partition, offset, assignment generation
+ * - KafkaCommit: –                            (auto-commit tick of every consumer)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -41,6 +46,11 @@ export const E_VIEW_CHANGE = 16;
 export const E_DETECT_CRASH = 17;
 export const E_DRAIN_TICK = 18;
 export const E_FINALIZE = 19;
+export const E_RECOVER_AT_DB = 20;
+export const E_RECOVERED = 21;
+export const E_ACK_TIMEOUT = 22;
+export const E_KAFKA_CONSUME = 23;
+export const E_KAFKA_COMMIT = 24;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */
@@ -54,6 +64,11 @@ export const F_ROOM = 4;
  * the old owner's copy may still be on its way, so the loss counts only if that copy never came.
  */
 export const F_GHOST = 8;
+
+/** A copy sent again (at-least-once): its loss at the broker is not a failed send. */
+export const F_RESEND = 16;
+/** A record a Kafka-like consumer processes again after a rebalance (a duplicate if it came before). */
+export const F_REPLAY = 32;
 
 /** Connect flag: the attempt came through the load balancer (it counted it as pending). */
 export const C_VIA_LB = 1;

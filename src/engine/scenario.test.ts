@@ -54,3 +54,33 @@ describe('scenario validation', () => {
     );
   });
 });
+
+describe('delivery-guarantee fields', () => {
+  it('default to the behaviour without them (MECHANISMS.md)', () => {
+    expect(DEFAULT_SCENARIO).toMatchObject({
+      sequenceNumbers: false,
+      recovery: 'none',
+      idempotent: false,
+      delivery: 'at-most-once',
+      ackTimeoutMs: 2000,
+      broker: 'redis',
+      brokerReplicas: 0,
+      clusterPublish: 'publish',
+      partitions: 12,
+      retentionS: 3600,
+      consumerCommit: 'after-processing',
+      autoCommitIntervalMs: 5000,
+      holdTimeoutS: 30,
+    });
+  });
+
+  it('refuse recovery or idempotency without sequence numbers, naming the field', () => {
+    expect(fieldOf({ recovery: 'db' })).toBe('recovery');
+    expect(fieldOf({ idempotent: true })).toBe('idempotent');
+    expect(fieldOf({ sequenceNumbers: true, recovery: 'db', idempotent: true })).toBeNull();
+  });
+
+  it('refuse a log recovery without a broker that keeps a log', () => {
+    expect(fieldOf({ sequenceNumbers: true, recovery: 'log', broker: 'redis' })).toBe('recovery');
+  });
+});

@@ -105,6 +105,37 @@ export const scenarioSchema = z
     drainS: nonNegative(3600).default(5),
     /** Users whose messages are traced hop by hop for the animation (a deterministic sample). */
     tracedUsers: z.number().int().min(0).max(10_000).default(200),
+
+    // ── Delivery guarantees (MECHANISMS.md). Every default keeps the behaviour without them. ──
+    /** Every message carries its room's sequence number; a client sees a gap when a higher one arrives. */
+    sequenceNumbers: z.boolean().default(false),
+    /**
+     * On a detected gap and on every reconnect the client fetches what it missed: from the DB
+     * (`WHERE seq > last_seen`, a real DB read) or from the broker's retained log (Kafka-like only).
+     */
+    recovery: z.enum(['none', 'db', 'log']).default('none'),
+    /** The client drops copies it has already seen, by (room, seq), over a bounded window. */
+    idempotent: z.boolean().default(false),
+    /** At-least-once: the endpoint server resends a push the client has not acknowledged. */
+    delivery: z.enum(['at-most-once', 'at-least-once']).default('at-most-once'),
+    /** At-least-once: how long a server waits for a client's ack before resending. */
+    ackTimeoutMs: positive(600_000).default(2000),
+    /** Redis Pub/Sub (fire and forget), Redis Cluster, or a Kafka-like retained log. */
+    broker: z.enum(['redis', 'redis-cluster', 'kafka']).default('redis'),
+    /** Redis Cluster: replicas per master (brokerShards masters). */
+    brokerReplicas: z.number().int().min(0).max(5).default(0),
+    /** Redis Cluster: PUBLISH crosses the bus to every node; SPUBLISH only to its shard's replicas. */
+    clusterPublish: z.enum(['publish', 'spublish']).default('publish'),
+    /** Kafka-like: partitions of the topic (topic key → partition by hash). */
+    partitions: z.number().int().min(1).max(1024).default(12),
+    /** Kafka-like: how long the log keeps a message (Kafka's default is 7 days; 1 h here). */
+    retentionS: positive(LIMITS.maxDurationS).default(3600),
+    /** Kafka-like: an endpoint server commits its offset after processing (replays) or before (loses). */
+    consumerCommit: z.enum(['after-processing', 'before-processing']).default('after-processing'),
+    /** Kafka-like: how often a consumer commits its offset (Kafka's `auto.commit.interval.ms`). */
+    autoCommitIntervalMs: positive(3_600_000).default(5000),
+    /** Long polling: a held request ends with an empty answer after this long (RFC 6202). */
+    holdTimeoutS: positive(3600).default(30),
   })
   .strict();
 
@@ -188,6 +219,32 @@ export function refusalOf(
 }
 
 /**
+ * Values of the delivery-guarantee fields the engine does not model yet: refused with a clear
+ * message rather than silently ignored (a number that looks right but is not is the worst defect).
+ * Each entry goes away when its mechanism lands.
+ */
+const NOT_MODELLED_YET: readonly [keyof Scenario, unknown][] = [['recovery', 'log']];
+
+/** Combinations of the delivery-guarantee fields that make no sense, and values not modelled yet. */
+function checkGuarantees(s: Scenario): void {
+  for (const [field, value] of NOT_MODELLED_YET)
+    if (s[field] === value)
+      throw new ScenarioError(field, `${field}: "${String(value)}" is not modelled yet`);
+  if (s.recovery !== 'none' && !s.sequenceNumbers)
+    throw new ScenarioError(
+      'recovery',
+      'recovery: needs sequenceNumbers (a client can only ask for what follows its last sequence number)',
+    );
+  if (s.idempotent && !s.sequenceNumbers)
+    throw new ScenarioError(
+      'idempotent',
+      'idempotent: needs sequenceNumbers (copies are told apart by room and sequence number)',
+    );
+  if (s.recovery === 'log' && s.broker !== 'kafka')
+    throw new ScenarioError('recovery', 'recovery: "log" needs broker "kafka" (Redis Pub/Sub keeps no log)');
+}
+
+/**
  * Validates and fills in defaults. Throws {@link ScenarioError} naming the first bad field with
  * a one-line message.
  */
@@ -210,6 +267,7 @@ export function normalizeScenario(input: unknown): Scenario {
   const s = r.data;
   if (s.roomSize > s.users)
     throw new ScenarioError('roomSize', `roomSize: ${s.roomSize} is larger than users (${s.users})`);
+  checkGuarantees(s);
   s.timeline = [...s.timeline].sort((x, y) => x.atS - y.atS);
   // A named server or broker shard must exist when the action runs (ids are given out in order),
   // and a server action must be one the world can take then (the engine refuses the rest alike).

@@ -2,11 +2,14 @@ import type { Kernel } from './core/kernel';
 import { deepClone } from './core/clone';
 import { Coordinator } from './coordinator';
 import {
+  E_ACK_TIMEOUT,
   E_BROKER_OUT,
   E_CONNECT_AT_SERVER,
   E_DB_DONE,
   E_DETECT_CRASH,
   E_DRAIN_TICK,
+  E_KAFKA_COMMIT,
+  E_KAFKA_CONSUME,
   E_FINALIZE,
   E_POLL,
   E_POLL_RESPONSE,
@@ -15,6 +18,8 @@ import {
   E_PUSH_AT_SERVER,
   E_READ_AT_DB,
   E_RECONNECT,
+  E_RECOVER_AT_DB,
+  E_RECOVERED,
   E_SECOND,
   E_SEND,
   E_SUBSCRIBE,
@@ -24,10 +29,13 @@ import {
 } from './events';
 import { Connections } from './mechanisms/connections';
 import { Delivery } from './mechanisms/delivery';
+import { AtLeastOnce } from './mechanisms/acks';
 import { Meter } from './mechanisms/meter';
+import { Sequencing } from './mechanisms/sequencing';
 import { Workload } from './mechanisms/workload';
 import { Broker } from './model/broker';
 import { Database, DbOp } from './model/database';
+import { RedisCluster } from './model/redisCluster';
 import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
 import { checkSettled, type SettledReport } from './settled';
 import { ModuloHashing, RingHashing, type HashingStrategy } from './strategies/hashing';
@@ -65,6 +73,8 @@ export class Simulation {
   private readonly hashing: HashingStrategy | null = null;
   private readonly pubsub: PubSubStrategy | null = null;
   private readonly delivery: Delivery | null = null;
+  private readonly seqs: Sequencing | null = null;
+  private readonly acks: AtLeastOnce | null = null;
   private readonly connections: Connections;
   private readonly workload: Workload;
   private readonly coordinator: Coordinator;
@@ -96,8 +106,15 @@ export class Simulation {
         this.strategy = this.polling = new PollingStrategy(w, db, budgets.roomLogBytes);
         break;
       case 'pubsub':
-        this.delivery = new Delivery(w, false, budgets.migrationBufferBytes);
-        this.strategy = this.pubsub = new PubSubStrategy(w, brokers, connections);
+        this.delivery = new Delivery(w, false, budgets.migrationBufferBytes, s.broker === 'kafka');
+        this.strategy = this.pubsub = new PubSubStrategy(
+          w,
+          brokers,
+          connections,
+          s.broker === 'redis-cluster'
+            ? new RedisCluster(w.users, w.rooms, s.brokerShards, s.brokerReplicas, s.clusterPublish)
+            : null,
+        );
         break;
       default: {
         const delivery = (this.delivery = new Delivery(w, true, budgets.migrationBufferBytes));
@@ -108,6 +125,18 @@ export class Simulation {
     }
     connections.listeners = this.delivery !== null ? [this.strategy, this.delivery] : [this.strategy];
     this.workload = new Workload(w, db, connections, this.strategy);
+    if (s.sequenceNumbers && this.delivery !== null) {
+      // Sequence numbers at the push clients (polling reads by sequence number already).
+      const seqs = (this.seqs = new Sequencing(w, db));
+      this.delivery.seqs = seqs;
+      this.workload.seqs = seqs;
+      connections.listeners.push(seqs);
+    }
+    if (s.delivery === 'at-least-once' && this.delivery !== null) {
+      const acks = (this.acks = new AtLeastOnce(w, this.hashing ?? this.pubsub!));
+      this.delivery.acks = acks;
+      this.workload.acks = acks;
+    }
 
     // The drawing sample: evenly spaced, a subset of the traced users so every dot has its hops.
     const n = s.users;
@@ -137,6 +166,7 @@ export class Simulation {
       hashing: this.hashing,
       pubsub: this.pubsub,
       delivery: this.delivery,
+      seqs: this.seqs,
       coordinator: this.coordinator,
       meter: this.meter,
       sampleUsers,
@@ -147,6 +177,8 @@ export class Simulation {
       this.workload,
       this.polling,
       this.delivery,
+      this.seqs,
+      this.acks,
       this.pubsub,
       connections,
       this.meter,
@@ -211,6 +243,15 @@ export class Simulation {
     return this.w.trace.drain();
   }
 
+  /**
+   * The room sequence number of each record the last {@link drainTrace} returned (same order; 0
+   * for records that carry no chat message: connects, polls, writes before commit). Kept apart
+   * from the records so their layout (`TRACE_STRIDE`) is unchanged.
+   */
+  traceSeqs(): Uint32Array {
+    return this.w.trace.lastSeqs;
+  }
+
   /** What the page shows now. Cheap: O(servers) plus a 5-second histogram merge once a second. */
   live(): LiveSnapshot {
     return this.views.live();
@@ -252,6 +293,17 @@ export class Simulation {
     return this.views.dbStats();
   }
 
+  /**
+   * The clients' sequence-number state, or null unless `sequenceNumbers` is on with a push
+   * strategy: per user `mark` (every message of the room up to it is had) and per room `roomSeq`
+   * (the last number the chat service gave out). Copies, O(users): for checks and inspection,
+   * not for every frame.
+   */
+  sequenceState(): { mark: Uint32Array; roomSeq: Uint32Array } | null {
+    if (this.seqs === null) return null;
+    return { mark: this.seqs.mark.slice(), roomSeq: this.w.roomSeq.slice() };
+  }
+
   /** Bytes held by the engine's stores (typed arrays): what a checkpoint copies, about. */
   memoryBytes(): number {
     return this.views.memoryBytes();
@@ -283,6 +335,8 @@ class Dispatcher {
     private readonly workload: Workload,
     private readonly polling: PollingStrategy | null,
     private readonly delivery: Delivery | null,
+    private readonly seqs: Sequencing | null,
+    private readonly acks: AtLeastOnce | null,
     private readonly pubsub: PubSubStrategy | null,
     private readonly connections: Connections,
     private readonly meter: Meter,
@@ -298,6 +352,7 @@ class Dispatcher {
       case E_DB_DONE:
         this.db.complete();
         if (k.a === DbOp.Write) return this.workload.commit(k.b, k.c);
+        if (k.a === DbOp.Recover) return this.seqs!.completeRecovery(k.b);
         return this.polling!.completeRead(k.b, k.c);
       case E_POLL_RESPONSE:
         return this.polling!.onPollResponse(k.b, k.c, k.d);
@@ -334,6 +389,16 @@ class Dispatcher {
         return this.coordinator.onDrainTick(k.a);
       case E_FINALIZE:
         return this.coordinator.onFinalize(k.a);
+      case E_RECOVER_AT_DB:
+        return this.seqs!.onRecoverAtDb(k.a);
+      case E_RECOVERED:
+        return this.seqs!.onRecovered(k.a, k.b);
+      case E_KAFKA_CONSUME:
+        return this.pubsub!.kafka!.onConsume(k.a, k.b, k.c);
+      case E_KAFKA_COMMIT:
+        return this.pubsub!.kafka!.onCommitTick();
+      case E_ACK_TIMEOUT:
+        return this.acks!.onAckTimeout(k.a, k.b, k.c);
     }
   }
 }

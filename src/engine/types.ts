@@ -20,6 +20,12 @@ export const MsgKind = {
   Coord: 7,
   /** A message that was dropped at `to` (shown as a loss). */
   Loss: 8,
+  /** A copy the client already had (sequence numbers): dropped if idempotent, else seen twice. A mark at the client. */
+  Duplicate: 9,
+  /** A client noticed a gap in its room's sequence numbers. A mark at the client. */
+  Gap: 10,
+  /** A recovery fetch (`seq > last_seen`): client → DB, and its answer DB → client. */
+  Recovery: 11,
 } as const;
 export type MsgKind = (typeof MsgKind)[keyof typeof MsgKind];
 
@@ -84,6 +90,22 @@ export interface Totals {
    * buffer is full.
    */
   bufferRefused: number;
+  /** Gaps a client detected: a sequence number arrived above the next one it expected (sequenceNumbers). */
+  gapsDetected: number;
+  /** Messages a client obtained by recovery (a DB read or the broker's log) rather than by push. */
+  recoveredDeliveries: number;
+  /** Recovery fetches made (`seq > last_seen` DB reads, or log reads). */
+  recoveryReads: number;
+  /** Copies resent: by at-least-once after an ack timeout, or replayed by a Kafka-like consumer. */
+  redeliveries: number;
+  /** Copies an idempotent client discarded by (room, seq); `duplicateDeliveries` are those the application saw. */
+  duplicatesDropped: number;
+  /** Messages the application saw after a higher sequence number of the same room. */
+  orderViolations: number;
+  /** Messages sent over the Redis Cluster bus (PUBLISH: to every other node; SPUBLISH: to replicas). */
+  clusterBusMessages: number;
+  /** Largest backlog of one Kafka-like consumer (endpoint server), in messages. */
+  consumerLagMax: number;
 }
 
 /**
@@ -182,6 +204,10 @@ export interface LiveSnapshot {
     /** Server subscriptions to topics (pub/sub; refreshed once a simulated second). */
     subscriptions: number;
     shards?: { id: number; up: boolean; queue: number; utilization: number }[];
+    /** Redis Cluster (`broker: "redis-cluster"`, pub/sub strategy only); absent otherwise. */
+    cluster?: ClusterView;
+    /** Kafka-like log (`broker: "kafka"`, pub/sub strategy only); absent otherwise. */
+    kafka?: KafkaView;
   };
   /** Delivery latency over the last few simulated seconds. */
   recentLatency: { p50Ms: number; p99Ms: number; count: number; windowS: number };
@@ -191,6 +217,41 @@ export interface LiveSnapshot {
   timeline: ActionReport[];
   /** Bumps whenever ring/membership changes (re-read `ringView`). */
   ringVersion: number;
+}
+
+/** A Redis Cluster as the page draws it: masters with their slot ranges and replicas, and the bus. */
+export interface ClusterView {
+  /** Replicas per master (`brokerReplicas`). */
+  replicas: number;
+  mode: 'publish' | 'spublish';
+  /** Bus messages one publish sends: masters × (1 + replicas) − 1 (PUBLISH) or replicas (SPUBLISH). */
+  busPerPublish: number;
+  /** Master i owns slots [slotStart[i], slotStart[i + 1]) of 16384 (length masters + 1). */
+  slotStart: number[];
+  /** Bus messages each master has sent so far (index = shard id). */
+  busSent: number[];
+}
+
+/**
+ * A Kafka-like log as the page draws it: each partition's log end, the committed offset and its
+ * consumer's position (processed offset), so lag and replay can be seen. Offsets count records
+ * appended to the partition since t = 0 (the first record is offset 1).
+ */
+export interface KafkaView {
+  /** Per partition: records appended (log-end offset). */
+  end: number[];
+  /** Per partition: the committed offset; after a crash its new consumer resumes after it. */
+  committed: number[];
+  /** Per partition: the last offset its consumer processed (end − processed = that partition's lag). */
+  processed: number[];
+  /** Per partition: the endpoint server consuming it. */
+  owner: number[];
+  /** Per server id: records on its partitions not yet processed (its consumer lag). */
+  consumerLag: number[];
+  /** Records lost at consumers (committed before processing, then crashed; or expired from the log). */
+  lostRecords: number;
+  /** Copies replayed after a rebalance (included in `totals.redeliveries`). */
+  replayedCopies: number;
 }
 
 /** The membership the chat service routes by, for drawing the ring or the modulo buckets. */

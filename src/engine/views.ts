@@ -5,11 +5,14 @@ import { NONE } from './model/servers';
 import type { Coordinator } from './coordinator';
 import type { Delivery } from './mechanisms/delivery';
 import type { Meter } from './mechanisms/meter';
+import type { Sequencing } from './mechanisms/sequencing';
 import type { HashingStrategy } from './strategies/hashing';
 import type { PollingStrategy } from './strategies/polling';
 import type { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
 import type {
+  ClusterView,
+  KafkaView,
   ActionReport,
   LiveSnapshot,
   Result,
@@ -26,6 +29,8 @@ export interface ViewParts {
   w: World;
   db: Database;
   brokers: Broker[];
+  /** The clients' sequence numbers (null unless `sequenceNumbers` is on with a push strategy). */
+  seqs: Sequencing | null;
   strategy: Strategy;
   polling: PollingStrategy | null;
   hashing: HashingStrategy | null;
@@ -49,6 +54,9 @@ export class Views {
    */
   countPending(): number {
     const p = this.p;
+    // With recovery or at-least-once a copy lost in transport is still to come (the client fetches
+    // it, or it is sent again), so every delivery not yet made is pending.
+    if (p.w.recovers || p.w.resends) return p.w.t.expectedDeliveries - p.w.t.deliveries;
     return p.strategy.pending() + (p.delivery?.pending() ?? 0);
   }
 
@@ -106,12 +114,45 @@ export class Views {
           queue: b.queue,
           utilization: meter.brokerUtilLastS[i] ?? 0,
         })),
+        ...this.clusterView(),
+        ...this.kafkaView(),
       },
       recentLatency: w.metrics.recentLatency(),
       lastSecond: w.metrics.lastRow,
       migration: coordinator.migrationInfo(),
       timeline: this.reportsNow(),
       ringVersion: coordinator.ringVersion,
+    };
+  }
+
+  private kafkaView(): { kafka?: KafkaView } {
+    const log = this.p.pubsub?.kafka ?? null;
+    if (log === null) return {};
+    const servers = this.p.w.pool.count;
+    return {
+      kafka: {
+        end: Array.from(log.end),
+        committed: Array.from(log.committed),
+        processed: Array.from(log.processed),
+        owner: Array.from(log.owner),
+        consumerLag: Array.from(log.lag.subarray(0, servers)),
+        lostRecords: log.lostRecords,
+        replayedCopies: log.replayedCopies,
+      },
+    };
+  }
+
+  private clusterView(): { cluster?: ClusterView } {
+    const c = this.p.pubsub?.cluster ?? null;
+    if (c === null) return {};
+    return {
+      cluster: {
+        replicas: c.replicas,
+        mode: c.mode,
+        busPerPublish: c.busPerPublish,
+        slotStart: c.slotRanges(),
+        busSent: Array.from(c.busSent),
+      },
     };
   }
 
@@ -210,6 +251,12 @@ export class Views {
 
   memoryBytes(): number {
     const p = this.p;
-    return p.w.memoryBytes() + p.db.bytes + p.strategy.memoryBytes() + (p.delivery?.memoryBytes() ?? 0);
+    return (
+      p.w.memoryBytes() +
+      p.db.bytes +
+      p.strategy.memoryBytes() +
+      (p.delivery?.memoryBytes() ?? 0) +
+      (p.seqs?.memoryBytes() ?? 0)
+    );
   }
 }

@@ -23,6 +23,13 @@ export class World {
   readonly rooms: number;
   /** Whether clients hold connections (every strategy but polling). */
   readonly push: boolean;
+  /**
+   * Whether push clients fetch what they missed (sequence numbers with recovery): a copy lost in
+   * transport is then pending until the client fetches it, not a lost delivery.
+   */
+  readonly recovers: boolean;
+  /** Whether unacknowledged copies are sent again (at-least-once): a transport loss is then not a loss either. */
+  readonly resends: boolean;
 
   // Timing (µs).
   readonly dcHopUs: number;
@@ -59,6 +66,8 @@ export class World {
     this.roomSize = s.roomSize;
     this.rooms = Math.max(1, Math.floor(s.users / s.roomSize));
     this.push = s.strategy !== 'polling';
+    this.recovers = this.push && s.sequenceNumbers && s.recovery !== 'none';
+    this.resends = this.push && s.delivery === 'at-least-once';
     this.rng = new Rng(s.seed);
     this.rngSend = this.rng.fork('send');
     this.rngClient = this.rng.fork('client');
@@ -83,6 +92,11 @@ export class World {
    */
   hop(fixedUs: number, networkUs: number, salt: number, bulk = true, laneCapacity = 1024): Hop {
     return new Hop(this.kernel, this.jitter, fixedUs, networkUs, salt, bulk, laneCapacity);
+  }
+
+  /** `n` copies will never arrive by push: lost, unless the clients recover them or they are sent again. */
+  lose(n: number): void {
+    if (!this.recovers && !this.resends) this.t.lostDeliveries += n;
   }
 
   /** Members of room `room` (the last room takes the remainder). */

@@ -92,6 +92,25 @@ describe('parseQuery', () => {
     expect(q).not.toContain('lbPolicy'); // defaults beyond the headline fields stay out
     expect(parseQuery(q)).toEqual({ scenario: s, notices: [] });
   });
+
+  it('round-trips the delivery-guarantee fields, booleans included', () => {
+    const s = normalizeScenario({
+      strategy: 'pubsub',
+      sequenceNumbers: true,
+      recovery: 'db',
+      idempotent: true,
+      delivery: 'at-least-once',
+      broker: 'kafka',
+      partitions: 6,
+    });
+    const q = formatQuery(s);
+    expect(q).toContain('sequenceNumbers=true');
+    expect(parseQuery(q)).toEqual({ scenario: s, notices: [] });
+    expect(parseQuery('?sequenceNumbers=1').scenario.sequenceNumbers).toBe(true);
+    const bad = parseQuery('?sequenceNumbers=yes');
+    expect(bad.scenario.sequenceNumbers).toBe(false);
+    expect(bad.notices[0]).toMatch(/sequenceNumbers/);
+  });
 });
 
 describe('parseTimeline', () => {

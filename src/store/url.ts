@@ -102,6 +102,11 @@ function convert(field: Field, raw: string): unknown {
     if (!/^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(raw)) throw new Error('not a number');
     return Number(raw);
   }
+  if (typeof DEFAULT_SCENARIO[field] === 'boolean') {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new Error('not true or false');
+  }
   return raw;
 }
 

@@ -8,12 +8,15 @@ import {
   E_PUSH_AT_SERVER,
   F_GHOST,
   F_OLD,
+  F_REPLAY,
   F_TWIN,
   packCopy,
 } from '../events';
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Hop } from './hop';
+import type { AtLeastOnce } from './acks';
+import type { Sequencing } from './sequencing';
 
 /**
  * Push delivery, shared by the push strategies: a copy reaches the endpoint server holding (or
@@ -38,16 +41,22 @@ export class Delivery {
    * user connects). Null otherwise. Set by the coordinator.
    */
   ownerNew: Uint16Array | null = null;
+  /** The clients' sequence numbers (set by the composition root when `sequenceNumbers` is on). */
+  seqs: Sequencing | null = null;
+  /** At-least-once acks (set by the composition root when `delivery` is "at-least-once"). */
+  acks: AtLeastOnce | null = null;
 
   constructor(
     private readonly w: World,
     hashing: boolean,
     migrationBufferBytes?: number,
+    /** Whether single copies can repeat (a Kafka-like replay): keep the per-user seen window. */
+    replays = false,
   ) {
     this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4) : null;
     this.toClient = w.hop(w.procUs, w.clientHopUs, 5);
     this.buffer = new MigrationBuffer(w.users, undefined, migrationBufferBytes);
-    this.seenBelow = new Uint32Array(hashing ? w.users : 0);
+    this.seenBelow = new Uint32Array(hashing || replays ? w.users : 0);
   }
 
   /** The chat service sends recipient r's copy to `server` (hashing). */
@@ -62,8 +71,8 @@ export class Delivery {
     if (w.traced(r)) {
       // Drawn as it really goes: the two datacenter hops share the (jittered) delay.
       const t1 = k.now + delayUs / 2;
-      w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r);
-      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, k.now + delayUs, r);
+      w.trace.add(MsgKind.Push, NodeId.Db, NodeId.Chat, k.now, t1, r, seq);
+      w.trace.add(MsgKind.Push, NodeId.Chat, NodeId.ServerBase + server, t1, k.now + delayUs, r, seq);
     }
   }
 
@@ -73,13 +82,14 @@ export class Delivery {
    * after that copy would have arrived (same lane, later).
    */
   lose(r: number, seq: number, flags: number): void {
-    if (flags & F_OLD) return;
+    // A replayed copy settles only if it arrives: its first try was counted already.
+    if (flags & (F_OLD | F_REPLAY)) return;
     if (flags & F_TWIN) {
       // Same hop, same message: it settles no earlier than the old owner's copy would arrive.
       if (!this.seen(r, seq)) this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
       return;
     }
-    this.w.t.lostDeliveries++;
+    this.w.lose(1);
   }
 
   onPushAtServer(r: number, seq: number, t0: number, d: number): void {
@@ -93,7 +103,7 @@ export class Delivery {
       const delayUs = this.toClient.send(E_PUSH_AT_CLIENT, r, seq, t0, flags, r, seq);
       if (w.traced(r)) {
         const t1 = k.now + w.procUs;
-        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, k.now + delayUs, r);
+        w.trace.add(MsgKind.Push, NodeId.ServerBase + srv, NodeId.Client, t1, k.now + delayUs, r, seq);
       }
       return;
     }
@@ -106,17 +116,37 @@ export class Delivery {
       return;
     }
     if (w.traced(r))
-      w.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r);
+      w.trace.add(MsgKind.Loss, NodeId.ServerBase + srv, NodeId.ServerBase + srv, k.now, k.now + 1, r, seq);
     this.lose(r, seq, flags);
   }
 
   onPushAtClient(r: number, seq: number, t0: number, flags: number): void {
     const w = this.w;
+    const seqs = this.seqs;
+    const acks = this.acks;
+    if (flags & F_REPLAY && !this.seen(r, seq) && !w.recovers && !w.resends) {
+      // A Kafka-like replay brings a copy whose first try was lost (replays come after the crash
+      // is detected, long after any first try would have arrived): it is no longer lost.
+      w.t.lostDeliveries--;
+    }
+    if (acks !== null && !(flags & F_GHOST) && acks.onReceipt(r, seq) && seqs === null) {
+      // A copy sent again (or its original, late): without sequence numbers the application
+      // cannot tell, and sees it twice.
+      w.t.duplicateDeliveries++;
+      return;
+    }
+    if (seqs !== null) {
+      // Sequence numbers: every copy, twin or not, is told apart by (room, seq).
+      if (flags & F_GHOST) {
+        if (!seqs.has(r, seq)) w.lose(1);
+      } else seqs.onArrive(r, seq, t0);
+      return;
+    }
     if (flags & F_GHOST) {
       if (!this.seen(r, seq)) w.t.lostDeliveries++;
       return;
     }
-    if (flags & (F_OLD | F_TWIN)) {
+    if (flags & (F_OLD | F_TWIN | F_REPLAY)) {
       if (this.seen(r, seq)) {
         // Already received through the other owner: the client drops it by message id.
         w.t.duplicateDeliveries++;
@@ -137,6 +167,7 @@ export class Delivery {
    * messages behind the newest count as had).
    */
   private seen(r: number, seq: number): boolean {
+    if (this.seqs !== null) return this.seqs.has(r, seq);
     const last = this.w.lastSeq[r]!;
     if (seq > last) return false;
     const behind = last - seq;

@@ -5,6 +5,8 @@ import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Connections } from './connections';
 import type { Hop } from './hop';
+import type { AtLeastOnce } from './acks';
+import type { Sequencing } from './sequencing';
 
 /**
  * The users' sends: a superposition of per-user Poisson processes (one pending event for all),
@@ -15,6 +17,10 @@ export class Workload {
   /** Client → server → chat service → DB. */
   private readonly writeUp: Hop;
   private readonly ratePerUs: number;
+  /** The clients' sequence numbers, told of each commit (set when `sequenceNumbers` is on). */
+  seqs: Sequencing | null = null;
+  /** At-least-once acks, told of each message routed (set when `delivery` is "at-least-once"). */
+  acks: AtLeastOnce | null = null;
 
   constructor(
     private readonly w: World,
@@ -83,6 +89,8 @@ export class Workload {
     const room = w.roomOf(sender);
     const seq = ++w.roomSeq[room]!;
     w.t.expectedDeliveries += w.membersOf(room) - 1;
+    if (this.seqs !== null) this.seqs.onCommit(sender, room, seq, t0);
     this.strategy.route(sender, room, seq, t0);
+    if (this.acks !== null) this.acks.track(sender, room, seq, t0);
   }
 }

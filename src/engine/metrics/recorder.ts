@@ -28,6 +28,14 @@ export function zeroTotals(): Totals {
     latencyUnrecorded: 0,
     latencyUnsampled: 0,
     bufferRefused: 0,
+    gapsDetected: 0,
+    recoveredDeliveries: 0,
+    recoveryReads: 0,
+    redeliveries: 0,
+    duplicatesDropped: 0,
+    orderViolations: 0,
+    clusterBusMessages: 0,
+    consumerLagMax: 0,
   };
 }
 

@@ -6,17 +6,25 @@ import { TRACE_STRIDE } from '../types';
  */
 export class TraceBuffer {
   private buf = new Float64Array(TRACE_STRIDE * 4096);
+  /** Per record: the chat message's room sequence number (0 when none: connects, polls, writes). */
+  private seqBuf = new Uint32Array(4096);
   private len = 0;
+  /** The sequence numbers of the records the last {@link drain} returned (one per record). */
+  lastSeqs = new Uint32Array(0);
 
   constructor(private readonly maxRecords = 262_144) {}
 
-  add(kind: number, from: number, to: number, sendUs: number, recvUs: number, user: number): void {
+  add(kind: number, from: number, to: number, sendUs: number, recvUs: number, user: number, seq = 0): void {
     if (this.len + TRACE_STRIDE > this.buf.length) {
       if (this.buf.length >= TRACE_STRIDE * this.maxRecords) return;
       const next = new Float64Array(this.buf.length * 2);
       next.set(this.buf);
       this.buf = next;
+      const seqs = new Uint32Array(this.seqBuf.length * 2);
+      seqs.set(this.seqBuf);
+      this.seqBuf = seqs;
     }
+    this.seqBuf[this.len / TRACE_STRIDE] = seq;
     const b = this.buf;
     const i = this.len;
     b[i] = kind;
@@ -36,6 +44,7 @@ export class TraceBuffer {
   /** The records since the last drain (a copy). */
   drain(): Float64Array {
     const out = this.buf.slice(0, this.len);
+    this.lastSeqs = this.seqBuf.slice(0, this.len / TRACE_STRIDE);
     this.len = 0;
     return out;
   }

@@ -33,6 +33,17 @@ export class Broker {
     return Math.ceil(this.busyUntilUs);
   }
 
+  /**
+   * Work that takes this node's CPU but routes nothing here (a cluster-bus message it relays to
+   * its own subscribers): later publishes wait behind it.
+   */
+  charge(nowUs: number, work: number): void {
+    if (!this.up) return;
+    const serviceUs = (work * 1e6) / this.capacityPerS;
+    this.busyUntilUs = Math.max(nowUs, this.busyUntilUs) + serviceUs;
+    this.workUs += serviceUs;
+  }
+
   /** A publish left the queue. Returns false when it was lost in a crash instead of routed. */
   done(): boolean {
     this.queue--;

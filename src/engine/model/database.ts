@@ -2,7 +2,7 @@ import type { Kernel } from '../core/kernel';
 import type { Rng } from '../core/rng';
 
 /** DB operations: what a completed query does next. */
-export const DbOp = { Read: 0, Write: 1 } as const;
+export const DbOp = { Read: 0, Write: 1, Recover: 2 } as const;
 
 /**
  * The database as an M/M/c queue: `concurrency` queries in service at once, exponential service

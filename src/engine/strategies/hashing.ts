@@ -82,6 +82,11 @@ export abstract class HashingStrategy implements Strategy, ConnectTarget {
     }
   }
 
+  /** At-least-once: send recipient r's copy again to where r belongs now. */
+  resend(r: number, seq: number, t0: number): void {
+    this.delivery.sendToServer(r, seq, t0, this.connectTarget(r), 0);
+  }
+
   onConnected(): void {}
   onDisconnected(): void {}
   onCrashDetected(): void {}

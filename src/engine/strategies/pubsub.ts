@@ -1,4 +1,5 @@
 import type { Broker } from '../model/broker';
+import type { RedisCluster } from '../model/redisCluster';
 import { NONE } from '../model/servers';
 import {
   copyFlags,
@@ -7,10 +8,13 @@ import {
   E_PUBLISH_AT_BROKER,
   E_PUSH_AT_SERVER,
   E_SUBSCRIBE,
+  F_REPLAY,
+  F_RESEND,
   F_ROOM,
   packCopy,
 } from '../events';
 import type { Connections } from '../mechanisms/connections';
+import { KafkaLog, type RecordSink } from '../mechanisms/kafka';
 import { MsgKind, NodeId, type ActionReport } from '../types';
 import type { Hop } from '../mechanisms/hop';
 import type { World } from '../world';
@@ -20,7 +24,7 @@ import type { Strategy } from './strategy';
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
  */
-export class PubSubStrategy implements Strategy {
+export class PubSubStrategy implements Strategy, RecordSink {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
@@ -32,6 +36,8 @@ export class PubSubStrategy implements Strategy {
   private readonly lBrokerOut: number[];
   /** Per room: the last message whose publish the broker turned away (one failed send each). */
   private readonly failedSeq: Uint32Array;
+  /** The Kafka-like log (`broker: "kafka"`), or null. */
+  readonly kafka: KafkaLog | null = null;
   /** Per-server marks for counting distinct servers without allocating. */
   private readonly stamp = new Int32Array(64).fill(-1);
   private stampEpoch = 0;
@@ -40,7 +46,10 @@ export class PubSubStrategy implements Strategy {
     private readonly w: World,
     private readonly brokers: Broker[],
     private readonly connections: Connections,
+    /** Redis Cluster slots and bus (null: plain Redis, topics hashed over the shards). */
+    readonly cluster: RedisCluster | null = null,
   ) {
+    if (w.scenario.broker === 'kafka') this.kafka = new KafkaLog(w, this, w.scenario.servers);
     const k = w.kernel;
     this.subServer = new Uint16Array(w.users).fill(NONE);
     this.failedSeq = new Uint32Array(w.rooms);
@@ -52,6 +61,7 @@ export class PubSubStrategy implements Strategy {
 
   warmStart(): void {
     const w = this.w;
+    this.kafka?.start();
     for (let u = 0; u < w.users; u++) {
       const srv = w.pool.pick();
       this.connections.place(u, srv);
@@ -65,8 +75,8 @@ export class PubSubStrategy implements Strategy {
     const first = room * w.roomSize;
     if (w.traced(sender)) {
       const t1 = k.now + w.dcHopUs;
-      w.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender);
-      w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender);
+      w.trace.add(MsgKind.Publish, NodeId.Db, NodeId.Chat, k.now, t1, sender, seq);
+      w.trace.add(MsgKind.Publish, NodeId.Chat, NodeId.Broker, t1, t1 + w.dcHopUs, sender, seq);
     }
     if (w.scenario.topic === 'room') {
       this.toBroker.send(E_PUBLISH_AT_BROKER, room, seq, t0, packCopy(F_ROOM, sender - first), room, seq);
@@ -77,6 +87,11 @@ export class PubSubStrategy implements Strategy {
       const r = first + i;
       if (r !== sender) this.toBroker.send(E_PUBLISH_AT_BROKER, r, seq, t0, 0, r, seq);
     }
+  }
+
+  /** At-least-once: the chat service publishes recipient r's copy again, on r's own channel. */
+  resend(r: number, seq: number, t0: number): void {
+    this.toBroker.send(E_PUBLISH_AT_BROKER, r, seq, t0, packCopy(F_RESEND, 0), r, seq);
   }
 
   onConnected(u: number, srv: number): void {
@@ -101,6 +116,7 @@ export class PubSubStrategy implements Strategy {
   onCrashDetected(srv: number): void {
     const sub = this.subServer;
     for (let u = 0; u < sub.length; u++) if (sub[u] === srv) sub[u] = NONE;
+    this.kafka?.onCrashDetected(srv);
   }
 
   onSubscribe(u: number, srv: number): void {
@@ -114,30 +130,43 @@ export class PubSubStrategy implements Strategy {
     w.t.brokerPublishes++;
     let recipients = 1;
     let work = 1;
-    if (flags & F_ROOM) {
+    if (flags & F_ROOM && this.kafka !== null) recipients = w.membersOf(target) - 1;
+    else if (flags & F_ROOM) {
       recipients = w.membersOf(target) - 1;
       work = Math.max(1, this.distinctSubscribedServers(target, copyId(d)));
     }
-    const shard = this.shardOf(target, flags);
+    const shard = this.shardOf(target, d);
     const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
       // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
       // send failed (counted once per message: a user-topic message is several publishes).
       w.t.brokerDropped++;
-      w.t.lostDeliveries += recipients;
+      w.lose(recipients);
       const room = flags & F_ROOM ? target : w.roomOf(target);
-      if (this.failedSeq[room] !== seq) {
+      if (!(flags & F_RESEND) && this.failedSeq[room] !== seq) {
         this.failedSeq[room] = seq;
         w.t.sendsFailed++;
       }
       return;
+    }
+    const cluster = this.cluster;
+    if (cluster !== null) {
+      // The node relays it over the cluster bus; with PUBLISH every other master handles it too.
+      w.t.clusterBusMessages += cluster.busPerPublish;
+      cluster.busSent[shard]! += cluster.busPerPublish;
+      if (cluster.mode === 'publish')
+        for (let m = 0; m < this.brokers.length; m++) if (m !== shard) this.brokers[m]!.charge(k.now, 1);
     }
     // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
     k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
   }
 
   /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
-  private shardOf(topic: number, flags: number): number {
+  private shardOf(topic: number, d: number): number {
+    const flags = copyFlags(d);
+    if (this.kafka !== null) return this.kafka.partitionOfTopic(topic, d) % this.brokers.length;
+    const cluster = this.cluster;
+    if (cluster !== null) return flags & F_ROOM ? cluster.roomShard[topic]! : cluster.userShard[topic]!;
     const n = this.brokers.length;
     if (n === 1) return 0;
     return (Math.imul(topic ^ (flags & F_ROOM ? 0x9e3779b9 : 0), 0x85ebca6b) >>> 0) % n;
@@ -146,11 +175,29 @@ export class PubSubStrategy implements Strategy {
   onBrokerOut(target: number, seq: number, t0: number, d: number): void {
     const w = this.w;
     const flags = copyFlags(d);
-    if (!this.brokers[this.shardOf(target, flags)]!.done()) {
+    if (!this.brokers[this.shardOf(target, d)]!.done()) {
       // Died in the broker's queue with a crash.
-      w.t.lostDeliveries += flags & F_ROOM ? w.membersOf(target) - 1 : 1;
+      w.lose(flags & F_ROOM ? w.membersOf(target) - 1 : 1);
       return;
     }
+    const kafka = this.kafka;
+    if (kafka !== null) {
+      kafka.append(kafka.partitionOfTopic(target, d), target, seq, t0, d);
+      return;
+    }
+    this.deliverRecord(target, seq, t0, d, false);
+  }
+
+  /** Recipients of a publish (room topic: every member but the sender). */
+  recipientsOf(target: number, d: number): number {
+    return copyFlags(d) & F_ROOM ? this.w.membersOf(target) - 1 : 1;
+  }
+
+  /** Fans a routed publish (or a processed Kafka record) out to its recipients' servers. */
+  deliverRecord(target: number, seq: number, t0: number, d: number, replay: boolean): void {
+    const w = this.w;
+    const flags = copyFlags(d);
+    const copy = replay ? F_REPLAY : 0;
     if (flags & F_ROOM) {
       const first = target * w.roomSize;
       const members = w.membersOf(target);
@@ -161,33 +208,33 @@ export class PubSubStrategy implements Strategy {
         if (r === sender) continue;
         const srv = this.subServer[r]!;
         if (srv === NONE) {
-          w.t.lostDeliveries++;
+          if (!replay) w.lose(1);
           continue;
         }
         if (this.stamp[srv] !== epoch) {
           this.stamp[srv] = epoch;
           w.t.brokerDeliveries++;
         }
-        this.fanout(r, seq, t0, srv);
+        this.fanout(r, seq, t0, srv, copy);
       }
       return;
     }
     const srv = this.subServer[target]!;
     if (srv === NONE) {
-      // At-most-once: nobody subscribed, nothing kept.
-      w.t.lostDeliveries++;
+      // At-most-once: nobody subscribed, nothing kept (a replay's first try was counted already).
+      if (!replay) w.lose(1);
       return;
     }
     w.t.brokerDeliveries++;
-    this.fanout(target, seq, t0, srv);
+    this.fanout(target, seq, t0, srv, copy);
   }
 
-  private fanout(r: number, seq: number, t0: number, srv: number): void {
+  private fanout(r: number, seq: number, t0: number, srv: number, copy: number): void {
     const w = this.w;
     const k = w.kernel;
-    const delayUs = this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
+    const delayUs = this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(copy, srv), r, seq);
     if (w.traced(r))
-      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + delayUs, r);
+      w.trace.add(MsgKind.Fanout, NodeId.Broker, NodeId.ServerBase + srv, k.now, k.now + delayUs, r, seq);
   }
 
   private distinctSubscribedServers(room: number, senderIdx: number): number {
@@ -233,6 +280,7 @@ export class PubSubStrategy implements Strategy {
       if (type === E_PUBLISH_AT_BROKER || type === E_BROKER_OUT)
         pending += copyFlags(d) & F_ROOM ? w.membersOf(a) - 1 : 1;
     });
+    if (this.kafka !== null) pending += this.kafka.pendingCopies();
     return pending;
   }
 
@@ -271,6 +319,11 @@ export class PubSubStrategy implements Strategy {
   }
 
   memoryBytes(): number {
-    return this.subServer.byteLength + this.failedSeq.byteLength;
+    return (
+      this.subServer.byteLength +
+      this.failedSeq.byteLength +
+      (this.cluster?.bytes ?? 0) +
+      (this.kafka?.memoryBytes() ?? 0)
+    );
   }
 }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { SimHarness, expectNear } from '../testing/harness';
+import type { ScenarioInput } from '../scenario';
+import { partitionOf } from './kafka';
+
+const USERS = 2400;
+const SERVERS = 4;
+const PARTITIONS = 12;
+const VICTIM = 1;
+const INTERVAL_S = 5;
+
+/**
+ * Copies per second the victim's consumer processes: one-to-one rooms, each user receives its
+ * partner's 30 messages a minute; partition p starts on server p mod N.
+ */
+const victimRate = (() => {
+  let users = 0;
+  for (let u = 0; u < USERS; u++) if (partitionOf(u, false, PARTITIONS) % SERVERS === VICTIM) users++;
+  return users * (30 / 60);
+})();
+
+const crash = (seed: number, extra: Partial<ScenarioInput> = {}): ScenarioInput => ({
+  strategy: 'pubsub',
+  broker: 'kafka',
+  seed,
+  users: USERS,
+  servers: SERVERS,
+  partitions: PARTITIONS,
+  messagesPerUserPerMin: 30,
+  autoCommitIntervalMs: INTERVAL_S * 1000,
+  durationS: 16,
+  failureDetectionS: 2,
+  timeline: [{ atS: 10, action: 'crash-server', server: VICTIM }],
+  ...extra,
+});
+
+describe('Kafka-like log: a consumer crash (MECHANISMS.md numbers)', () => {
+  it('commit after processing: replayed duplicates uniform on [0, interval × rate], nothing lost at the consumer', () => {
+    const replays: number[] = [];
+    for (let seed = 1; seed <= 24; seed++) {
+      const h = new SimHarness(crash(seed)).runTo(16);
+      const kafka = h.sim.live().broker.kafka!;
+      expect(kafka.lostRecords, `seed ${seed}: lost at the consumer`).toBe(0);
+      expect(h.result.totals.redeliveries).toBe(kafka.replayedCopies);
+      h.expectConservation();
+      replays.push(kafka.replayedCopies);
+    }
+    const top = INTERVAL_S * victimRate;
+    // Poisson noise on a full interval's count: 3 standard deviations.
+    for (const r of replays) expect(r).toBeLessThanOrEqual(top + 3 * Math.sqrt(top));
+    const mean = replays.reduce((s, r) => s + r, 0) / replays.length;
+    // Mean of a uniform on [0, top] is top / 2; 24 seeds give a standard error of top / 17.
+    expectNear(mean, top / 2, 0.25, 'mean replayed duplicates');
+    // Spread like a uniform: some near 0, some near the top.
+    expect(Math.min(...replays)).toBeLessThan(0.25 * top);
+    expect(Math.max(...replays)).toBeGreaterThan(0.75 * top);
+  });
+
+  it('commit before processing: no duplicates, the in-flight batch lost', () => {
+    // A 100 ms datacenter round trip: the fetch takes 50 ms, so about rate × 50 ms are in flight.
+    let lost = 0;
+    const seeds = 12;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const h = new SimHarness(
+        crash(seed, { consumerCommit: 'before-processing', networkRttMs: 100, networkJitter: 0 }),
+      ).runTo(16);
+      const kafka = h.sim.live().broker.kafka!;
+      expect(h.result.totals.redeliveries, `seed ${seed}: duplicates`).toBe(0);
+      h.expectConservation();
+      lost += kafka.lostRecords;
+    }
+    const inFlight = victimRate * (0.05 + 0.00005);
+    expectNear(lost / seeds, inFlight, 0.35, 'records lost in flight per crash');
+  });
+
+  it('lag grows while the crash goes unnoticed, then the new consumers catch up', () => {
+    const h = new SimHarness(crash(3)).runTo(11.9);
+    const lagDuring = h.sim.live().broker.kafka!.consumerLag[VICTIM]!;
+    // The victim's partitions pile up from the crash (10 s) to now.
+    expectNear(lagDuring, victimRate * 1.9, 0.2, 'lag of the dead consumer');
+    h.runTo(16);
+    const k = h.sim.live().broker.kafka!;
+    expect(k.owner.includes(VICTIM)).toBe(false);
+    expect(h.result.totals.consumerLagMax).toBeGreaterThanOrEqual(lagDuring);
+    for (let p = 0; p < PARTITIONS; p++) expect(k.end[p]! - k.processed[p]!).toBeLessThan(5);
+  });
+
+  it('keeps per-partition order: no reordering without network jitter', () => {
+    const t = new SimHarness({
+      ...crash(1),
+      timeline: [],
+      networkJitter: 0,
+      sequenceNumbers: true,
+    }).runTo(10).result.totals;
+    expect(t.deliveries).toBeGreaterThan(0);
+    expect(t.orderViolations).toBe(0);
+    expect(t.duplicateDeliveries).toBe(0);
+  });
+});

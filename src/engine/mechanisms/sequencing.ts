@@ -1,0 +1,328 @@
+import { DbOp, type Database } from '../model/database';
+import { RoomLog } from '../model/roomLog';
+import { ageUs, E_RECOVERED, E_RECOVER_AT_DB } from '../events';
+import { MsgKind, NodeId } from '../types';
+import type { World } from '../world';
+import type { Hop } from './hop';
+
+/** Messages above the in-order mark a client tracks (bit i of its window: mark + 1 + i). */
+export const WINDOW = 32;
+
+/**
+ * Sequence numbers at the client (MECHANISMS.md "Delivery guarantees"), for the push strategies.
+ *
+ * Each client keeps `mark`, the sequence number up to which it has every message of its room (its
+ * own included: the chat service tells a sender its message's number on commit), and a 32-message
+ * window above it of those it has already. A copy at or below the mark, or already in the window,
+ * is a duplicate: an idempotent client drops it (`duplicatesDropped`), another hands it to the
+ * application again (`duplicateDeliveries`). A number more than one above the highest seen, with
+ * a message missing in between, is a gap (`gapsDetected`).
+ *
+ * Without recovery the client hands each new message over as it comes (one that comes after a
+ * higher number is an `orderViolations`). With recovery it holds messages above a gap back, fetches
+ * `seq > mark` (a costed DB read through the DB queue) on a gap and on every reconnect, and hands
+ * everything over in order. A transport loss is then not a loss: the message is pending until the
+ * client fetches it.
+ *
+ * Per user: two 32-bit words, plus held messages in a shared pool. No allocation per message.
+ */
+export class Sequencing {
+  /** Per user: every message of the room up to this number is had. */
+  readonly mark: Uint32Array;
+  /** Per user: bit i set when message mark + 1 + i is had (held back, delivered, or own). */
+  readonly window: Uint32Array;
+  /** Per user: 0 idle, 1 a recovery read in flight, 2 in flight and another wanted after it. */
+  readonly recovering: Uint8Array;
+  /**
+   * Per user, without recovery: the highest number the application has received from others (its
+   * own messages are shown as sent, so a reply racing them is not an order violation).
+   */
+  private readonly topReceived: Uint32Array;
+  /** Per room, the recent messages' send time and sender (what a recovery read returns). */
+  readonly log: RoomLog;
+  readonly recovers: boolean;
+  readonly idempotent: boolean;
+  private readonly held: HeldPool;
+  /** Client → server → DB, and back. */
+  private readonly up: Hop;
+  private readonly down: Hop;
+
+  constructor(
+    private readonly w: World,
+    private readonly db: Database,
+  ) {
+    const s = w.scenario;
+    this.recovers = s.recovery !== 'none';
+    this.idempotent = s.idempotent;
+    this.mark = new Uint32Array(w.users);
+    this.window = new Uint32Array(w.users);
+    this.recovering = new Uint8Array(this.recovers ? w.users : 0);
+    this.topReceived = new Uint32Array(this.recovers ? 0 : w.users);
+    this.held = new HeldPool(this.recovers ? w.users : 0);
+    const roomRatePerS = (s.messagesPerUserPerMin / 60) * s.roomSize;
+    // Enough for a client away for two minutes (a crash, detection and reconnect) to learn each
+    // missed message's send time and sender; older ones count as latencyUnrecorded.
+    this.log = new RoomLog(this.recovers ? w.rooms : 0, RoomLog.capacityFor(roomRatePerS, 120));
+    this.up = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 11, false);
+    this.down = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 12, false);
+  }
+
+  /** The DB committed `seq` of `room` from `sender` (sent at `t0`): the sender has its own message. */
+  onCommit(sender: number, room: number, seq: number, t0: number): void {
+    const w = this.w;
+    const first = room * w.roomSize;
+    if (this.recovers) this.log.record(room, seq, sender - first, w.kernel.now - ageUs(w.kernel.now, t0));
+    this.markHad(sender, seq);
+    if (this.recovers) this.releaseHeld(sender);
+  }
+
+  /** Whether user r has message `seq` (at or below its mark, or in its window). */
+  has(r: number, seq: number): boolean {
+    const m = this.mark[r]!;
+    if (seq <= m) return true;
+    const i = seq - m - 1;
+    return i < WINDOW && ((this.window[r]! >>> i) & 1) === 1;
+  }
+
+  /** Highest message number user r has. */
+  private highest(r: number): number {
+    const win = this.window[r]!;
+    return win === 0 ? this.mark[r]! : this.mark[r]! + 32 - Math.clz32(win);
+  }
+
+  /** A pushed copy of `seq` (sent at `t0`) reaches client r. */
+  onArrive(r: number, seq: number, t0: number): void {
+    const w = this.w;
+    const t = w.t;
+    if (this.has(r, seq)) {
+      if (this.idempotent) t.duplicatesDropped++;
+      else t.duplicateDeliveries++;
+      if (w.traced(r))
+        w.trace.add(MsgKind.Duplicate, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r, seq);
+      return;
+    }
+    const top = this.highest(r);
+    if (seq > top + 1 && this.missingBetween(r, top, seq)) {
+      t.gapsDetected++;
+      if (w.traced(r))
+        w.trace.add(MsgKind.Gap, NodeId.Client, NodeId.Client, w.kernel.now, w.kernel.now + 1, r, seq);
+    }
+    const m = this.mark[r]!;
+    if (!this.recovers) {
+      t.deliveries++;
+      w.metrics.recordLatency(ageUs(w.kernel.now, t0));
+      if (seq < this.topReceived[r]!) t.orderViolations++;
+      else this.topReceived[r] = seq;
+      this.markHad(r, seq);
+      return;
+    }
+    if (seq === m + 1) {
+      t.deliveries++;
+      w.metrics.recordLatency(ageUs(w.kernel.now, t0));
+      this.markHad(r, seq);
+      this.releaseHeld(r);
+      return;
+    }
+    // Above a gap: hold it back (it goes to the application once the gap is filled) and fetch.
+    if (seq - m <= WINDOW) {
+      this.held.push(r, seq, t0);
+      this.window[r] = (this.window[r]! | (1 << (seq - m - 1))) >>> 0;
+    }
+    // Beyond the window it is not kept: the recovery read returns it.
+    this.recover(r);
+  }
+
+  /** Whether a message numbered in (lo, hi) is missing at client r (own messages are had). */
+  private missingBetween(r: number, lo: number, hi: number): boolean {
+    for (let q = lo + 1; q < hi; q++) if (!this.has(r, q)) return true;
+    return false;
+  }
+
+  /** Marks `seq` had at r without handing anything to the application (own message, or delivered). */
+  private markHad(r: number, seq: number): void {
+    let m = this.mark[r]!;
+    if (seq <= m) return;
+    let win = this.window[r]!;
+    let i = seq - m - 1;
+    if (i >= WINDOW) {
+      // Bounded window: older numbers slide out and count as had.
+      const shift = i - WINDOW + 1;
+      win = shift >= 32 ? 0 : win >>> shift;
+      m += shift;
+      i = WINDOW - 1;
+    }
+    win = (win | (1 << i)) >>> 0;
+    while (win & 1) {
+      win >>>= 1;
+      m++;
+    }
+    this.mark[r] = m;
+    this.window[r] = win;
+  }
+
+  /** Hands held messages that are now next in order to the application. */
+  private releaseHeld(r: number): void {
+    if (!this.held.has(r)) return;
+    const w = this.w;
+    for (;;) {
+      const t0 = this.held.takeUpTo(r, this.mark[r]!);
+      if (t0 === null) break;
+      w.t.deliveries++;
+      w.metrics.recordLatency(ageUs(w.kernel.now, t0));
+    }
+  }
+
+  /** Client r starts a recovery read (`seq > mark`) unless one is in flight (then it asks again after). */
+  recover(r: number): void {
+    const st = this.recovering[r]!;
+    if (st !== 0) {
+      this.recovering[r] = 2;
+      return;
+    }
+    this.recovering[r] = 1;
+    const w = this.w;
+    const k = w.kernel;
+    const delayUs = this.up.send(E_RECOVER_AT_DB, r, 0, 0, 0, r, k.now);
+    // The request, labelled with the number it asks after (`seq > mark`).
+    if (w.traced(r))
+      w.trace.add(MsgKind.Recovery, NodeId.Client, NodeId.Db, k.now, k.now + delayUs, r, this.mark[r]!);
+  }
+
+  /** Every reconnect: fetch what may have been missed while away. */
+  onConnected(u: number): void {
+    if (this.recovers) this.recover(u);
+  }
+
+  onDisconnected(): void {}
+
+  /** The recovery read reaches the DB and queues like any query. */
+  onRecoverAtDb(r: number): void {
+    const w = this.w;
+    if (!this.db.submit(DbOp.Recover, r, 0)) {
+      w.t.dbRejected++;
+      // Refused: the client tries again after a second (it still has the gap).
+      w.kernel.schedule(1_000_000, E_RECOVER_AT_DB, r);
+    }
+  }
+
+  /** The DB ran the read: it returns everything committed up to now. */
+  completeRecovery(r: number): void {
+    const w = this.w;
+    w.t.dbReads++;
+    w.t.recoveryReads++;
+    const upTo = w.roomSeq[w.roomOf(r)]!;
+    const delayUs = this.down.send(E_RECOVERED, r, upTo, 0, 0, r, w.kernel.now);
+    // The answer, labelled with the highest number it brings.
+    if (w.traced(r))
+      w.trace.add(MsgKind.Recovery, NodeId.Db, NodeId.Client, w.kernel.now, w.kernel.now + delayUs, r, upTo);
+  }
+
+  /** The read's answer reaches client r: everything up to `upTo`, handed over in order. */
+  onRecovered(r: number, upTo: number): void {
+    const w = this.w;
+    const t = w.t;
+    const room = w.roomOf(r);
+    const me = r - room * w.roomSize;
+    const log = this.log;
+    const cap = log.cap;
+    const now = w.kernel.now;
+    while (this.mark[r]! < upTo) {
+      const q = this.mark[r]! + 1;
+      // A held or own message is had already; the rest the read brought.
+      if (!this.has(r, q)) {
+        const slot = room * cap + (q % cap);
+        const inLog = q + cap > w.roomSeq[room]!;
+        if (!inLog || log.sender[slot] !== me) {
+          t.deliveries++;
+          t.recoveredDeliveries++;
+          if (inLog) w.metrics.recordLatency(((now >>> 0) - log.commitU32[slot]!) >>> 0);
+          else t.latencyUnrecorded++;
+        }
+      }
+      this.markHad(r, q);
+    }
+    this.releaseHeld(r);
+    const again = this.recovering[r] === 2;
+    this.recovering[r] = 0;
+    // Still a gap below something held (it came after the DB read): fetch again.
+    if (again || this.highest(r) > this.mark[r]!) this.recover(r);
+  }
+
+  memoryBytes(): number {
+    return (
+      this.mark.byteLength +
+      this.window.byteLength +
+      this.recovering.byteLength +
+      this.topReceived.byteLength +
+      this.log.bytes +
+      this.held.bytes
+    );
+  }
+}
+
+/**
+ * Messages clients hold back above a gap: per-user linked lists in a shared typed-array pool
+ * (allocated on first use, grown by doubling). A client holds at most {@link WINDOW}.
+ */
+class HeldPool {
+  private head: Int32Array | null = null;
+  private seq = new Uint32Array(0);
+  private t0 = new Int32Array(0);
+  private next = new Int32Array(0);
+  private free = -1;
+
+  constructor(private readonly users: number) {}
+
+  has(u: number): boolean {
+    return this.head !== null && this.head[u]! >= 0;
+  }
+
+  push(u: number, seq: number, t0: number): void {
+    this.head ??= new Int32Array(this.users).fill(-1);
+    if (this.free < 0) this.grow();
+    const e = this.free;
+    this.free = this.next[e]!;
+    this.seq[e] = seq;
+    this.t0[e] = t0;
+    this.next[e] = this.head[u]!;
+    this.head[u] = e;
+  }
+
+  /**
+   * Removes one of user u's held messages numbered `mark` or below (now in order) and returns its
+   * send time, or null when none is.
+   */
+  takeUpTo(u: number, mark: number): number | null {
+    if (this.head === null) return null;
+    let prev = -1;
+    for (let e = this.head[u]!; e >= 0; prev = e, e = this.next[e]!) {
+      if (this.seq[e]! > mark) continue;
+      if (prev < 0) this.head[u] = this.next[e]!;
+      else this.next[prev] = this.next[e]!;
+      this.next[e] = this.free;
+      this.free = e;
+      return this.t0[e]!;
+    }
+    return null;
+  }
+
+  get bytes(): number {
+    return (this.head?.byteLength ?? 0) + this.seq.byteLength * 3;
+  }
+
+  private grow(): void {
+    const old = this.seq.length;
+    const n = Math.max(1024, old * 2);
+    const seq = new Uint32Array(n);
+    seq.set(this.seq);
+    const t0 = new Int32Array(n);
+    t0.set(this.t0);
+    const next = new Int32Array(n);
+    next.set(this.next);
+    for (let i = old; i < n; i++) next[i] = i + 1 < n ? i + 1 : -1;
+    this.seq = seq;
+    this.t0 = t0;
+    this.next = next;
+    this.free = old;
+  }
+}
