@@ -1,8 +1,8 @@
+import { hasSeq, markSeq } from '../core/seqWindow';
 import { E_ACK_TIMEOUT } from '../events';
 import type { World } from '../world';
 
 /** Messages above the received mark a client's receipt window tracks. */
-const WINDOW = 32;
 
 /** Whoever can send one recipient's copy again by today's routing (the push strategies). */
 export interface Resender {
@@ -48,21 +48,18 @@ export class AtLeastOnce {
       if (r !== sender) w.kernel.scheduleLane(this.lane, E_ACK_TIMEOUT, r, seq, t0, 0);
     }
     // The sender's own message is not sent to it: mark it received so its window stays tight.
-    this.markReceived(sender, seq);
+    markSeq(this.mark, this.window, sender, seq);
   }
 
   /** Whether client r's transport has received `seq`. */
   received(r: number, seq: number): boolean {
-    const m = this.mark[r]!;
-    if (seq <= m) return true;
-    const i = seq - m - 1;
-    return i < WINDOW && ((this.window[r]! >>> i) & 1) === 1;
+    return hasSeq(this.mark, this.window, r, seq);
   }
 
   /** A copy reaches client r (it acks it). Returns true when it had the message already. */
   onReceipt(r: number, seq: number): boolean {
     if (this.received(r, seq)) return true;
-    this.markReceived(r, seq);
+    markSeq(this.mark, this.window, r, seq);
     return false;
   }
 
@@ -72,26 +69,6 @@ export class AtLeastOnce {
     this.w.t.redeliveries++;
     this.resender.resend(r, seq, t0);
     this.w.kernel.scheduleLane(this.lane, E_ACK_TIMEOUT, r, seq, t0, 0);
-  }
-
-  private markReceived(r: number, seq: number): void {
-    let m = this.mark[r]!;
-    if (seq <= m) return;
-    let win = this.window[r]!;
-    let i = seq - m - 1;
-    if (i >= WINDOW) {
-      const shift = i - WINDOW + 1;
-      win = shift >= 32 ? 0 : win >>> shift;
-      m += shift;
-      i = WINDOW - 1;
-    }
-    win = (win | (1 << i)) >>> 0;
-    while (win & 1) {
-      win >>>= 1;
-      m++;
-    }
-    this.mark[r] = m;
-    this.window[r] = win;
   }
 
   memoryBytes(): number {

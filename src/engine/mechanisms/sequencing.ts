@@ -1,3 +1,4 @@
+import { hasSeq, markSeq, SEQ_WINDOW } from '../core/seqWindow';
 import { DbOp, type Database } from '../model/database';
 import { RoomLog } from '../model/roomLog';
 import { ageUs, E_RECOVERED, E_RECOVER_AT_DB } from '../events';
@@ -6,7 +7,7 @@ import type { World } from '../world';
 import type { Hop } from './hop';
 
 /** Messages above the in-order mark a client tracks (bit i of its window: mark + 1 + i). */
-export const WINDOW = 32;
+export const WINDOW = SEQ_WINDOW;
 
 /**
  * Sequence numbers at the client (MECHANISMS.md "Delivery guarantees"), for the push strategies.
@@ -72,16 +73,13 @@ export class Sequencing {
     const w = this.w;
     const first = room * w.roomSize;
     if (this.recovers) this.log.record(room, seq, sender - first, w.kernel.now - ageUs(w.kernel.now, t0));
-    this.markHad(sender, seq);
+    markSeq(this.mark, this.window, sender, seq);
     if (this.recovers) this.releaseHeld(sender);
   }
 
   /** Whether user r has message `seq` (at or below its mark, or in its window). */
   has(r: number, seq: number): boolean {
-    const m = this.mark[r]!;
-    if (seq <= m) return true;
-    const i = seq - m - 1;
-    return i < WINDOW && ((this.window[r]! >>> i) & 1) === 1;
+    return hasSeq(this.mark, this.window, r, seq);
   }
 
   /** Highest message number user r has. */
@@ -113,13 +111,13 @@ export class Sequencing {
       w.metrics.recordLatency(ageUs(w.kernel.now, t0));
       if (seq < this.topReceived[r]!) t.orderViolations++;
       else this.topReceived[r] = seq;
-      this.markHad(r, seq);
+      markSeq(this.mark, this.window, r, seq);
       return;
     }
     if (seq === m + 1) {
       t.deliveries++;
       w.metrics.recordLatency(ageUs(w.kernel.now, t0));
-      this.markHad(r, seq);
+      markSeq(this.mark, this.window, r, seq);
       this.releaseHeld(r);
       return;
     }
@@ -136,28 +134,6 @@ export class Sequencing {
   private missingBetween(r: number, lo: number, hi: number): boolean {
     for (let q = lo + 1; q < hi; q++) if (!this.has(r, q)) return true;
     return false;
-  }
-
-  /** Marks `seq` had at r without handing anything to the application (own message, or delivered). */
-  private markHad(r: number, seq: number): void {
-    let m = this.mark[r]!;
-    if (seq <= m) return;
-    let win = this.window[r]!;
-    let i = seq - m - 1;
-    if (i >= WINDOW) {
-      // Bounded window: older numbers slide out and count as had.
-      const shift = i - WINDOW + 1;
-      win = shift >= 32 ? 0 : win >>> shift;
-      m += shift;
-      i = WINDOW - 1;
-    }
-    win = (win | (1 << i)) >>> 0;
-    while (win & 1) {
-      win >>>= 1;
-      m++;
-    }
-    this.mark[r] = m;
-    this.window[r] = win;
   }
 
   /** Hands held messages that are now next in order to the application. */
@@ -239,7 +215,7 @@ export class Sequencing {
           else t.latencyUnrecorded++;
         }
       }
-      this.markHad(r, q);
+      markSeq(this.mark, this.window, r, q);
     }
     this.releaseHeld(r);
     const again = this.recovering[r] === 2;
