@@ -42,6 +42,12 @@ export class Kernel {
   private freeTop: number;
 
   private lanes: Lane[] = [];
+  /**
+   * Each lane's head (time, seq), +Infinity when empty, side by side: a pop scans these two small
+   * arrays instead of every lane object (jitter multiplies the lanes).
+   */
+  private headTime: Float64Array = new Float64Array(0);
+  private headSeq: Float64Array = new Float64Array(0);
 
   constructor(initialHeapCapacity = 1024) {
     const n = Math.max(16, initialHeapCapacity);
@@ -81,7 +87,14 @@ export class Kernel {
       }
     }
     this.lanes.push(new Lane(delayUs, initialCapacity, narrow));
-    return this.lanes.length - 1;
+    const n = this.lanes.length;
+    const ht = new Float64Array(n).fill(Infinity);
+    const hs = new Float64Array(n).fill(Infinity);
+    ht.set(this.headTime);
+    hs.set(this.headSeq);
+    this.headTime = ht;
+    this.headSeq = hs;
+    return n - 1;
   }
 
   /** Schedules an event `delayUs` (≥ 0, rounded to whole µs) from now on the heap. */
@@ -122,7 +135,13 @@ export class Kernel {
   /** Appends to a fixed-delay lane: the event fires at now + the lane's delay. */
   scheduleLane(lane: number, type: number, a = 0, b = 0, c = 0, d = 0): void {
     const l = this.lanes[lane]!;
-    l.push(this.now + l.delayUs, this.seqNext++, type, a, b, c, d);
+    const seq = this.seqNext++;
+    const t = this.now + l.delayUs;
+    l.push(t, seq, type, a, b, c, d);
+    if (l.size === 1) {
+      this.headTime[lane] = t;
+      this.headSeq[lane] = seq;
+    }
   }
 
   /** Appends to a monotone lane at absolute `timeUs` (≥ the lane's last time and ≥ now). */
@@ -131,20 +150,19 @@ export class Kernel {
     let t = Math.round(timeUs);
     if (t < this.now) t = this.now;
     if (t < l.lastTime) throw new Error(`lane ${lane}: time ${t} before last ${l.lastTime}`);
-    l.push(t, this.seqNext++, type, a, b, c, d);
+    const seq = this.seqNext++;
+    l.push(t, seq, type, a, b, c, d);
+    if (l.size === 1) {
+      this.headTime[lane] = t;
+      this.headSeq[lane] = seq;
+    }
   }
 
   /** Time of the next event, or +Infinity when none is pending. */
   peek(): number {
     let best = this.hSize > 0 ? this.hTime[0]! : Infinity;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i]!;
-      if (l.size > 0) {
-        const t = l.time[l.head]!;
-        if (t < best) best = t;
-      }
-    }
+    const ht = this.headTime;
+    for (let i = 0; i < ht.length; i++) if (ht[i]! < best) best = ht[i]!;
     return best;
   }
 
@@ -170,22 +188,21 @@ export class Kernel {
       bt = this.hTime[0]!;
       bs = this.hSeq[0]!;
     }
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i]!;
-      if (l.size === 0) continue;
-      const t = l.time[l.head]!;
-      if (t < bt || (t === bt && l.seq[l.head]! < bs)) {
+    const ht = this.headTime;
+    const hs = this.headSeq;
+    for (let i = 0; i < ht.length; i++) {
+      const t = ht[i]!;
+      if (t < bt || (t === bt && hs[i]! < bs)) {
         src = i;
         bt = t;
-        bs = l.seq[l.head]!;
+        bs = hs[i]!;
       }
     }
     if (src === -2 || bt >= untilUs) return false;
     this.events++;
     this.now = bt;
     if (src >= 0) {
-      const l = lanes[src]!;
+      const l = this.lanes[src]!;
       const h = l.head;
       this.type = l.type[h]!;
       this.a = l.a[h]!;
@@ -198,8 +215,16 @@ export class Kernel {
         this.c = l.c[h]!;
         this.d = l.d[h]!;
       }
-      l.head = (h + 1) & l.mask;
+      const next = (h + 1) & l.mask;
+      l.head = next;
       l.size--;
+      if (l.size > 0) {
+        ht[src] = l.time[next]!;
+        hs[src] = l.seq[next]!;
+      } else {
+        ht[src] = Infinity;
+        hs[src] = Infinity;
+      }
       return true;
     }
     const slot = this.hSlot[0]!;
