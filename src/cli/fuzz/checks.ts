@@ -3,6 +3,7 @@
  * it holds, or one line saying what broke. Add a check by appending to FUZZ_CHECKS (the engine's
  * "settled invariants" plug in here: they get the finished simulation in `sim`).
  */
+import { settleTimeS } from '../../engine/settled';
 import type { Simulation } from '../../engine/simulation';
 import type { Scenario } from '../../engine/scenario';
 import type { Result, Totals } from '../../engine/types';
@@ -156,6 +157,21 @@ export const FUZZ_CHECKS: FuzzCheck[] = [
   {
     name: 'checkpoint replays exactly',
     check: ({ result, fromCheckpoint }) => firstDifference(withoutWall(result), withoutWall(fromCheckpoint)),
+  },
+  {
+    // The engine's settled invariants (every up server a member, every connected user on its
+    // owner, nobody retrying forever, nothing left draining), once the last server action has had
+    // time to finish; runs that end sooner have nothing to check.
+    name: 'settled after the last action',
+    check: ({ sim, scenario, endUs }) => {
+      const changes = scenario.timeline.filter(
+        (e) => e.action !== 'crash-broker' && e.action !== 'recover-broker',
+      );
+      const lastS = changes.reduce((m, e) => Math.max(m, e.atS), 0);
+      if (endUs / 1e6 < lastS + settleTimeS(scenario, changes.length)) return null;
+      const r = sim.settledCheck();
+      return r.ok ? null : r.violations.map((v) => `${v.invariant}: ${v.message}`).join('; ');
+    },
   },
   {
     name: 'memory under budget',
