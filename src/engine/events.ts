@@ -21,6 +21,10 @@
  * - ViewChange: view-change kind, epoch
  * - DetectCrash: server
  * - DrainTick / Finalize: epoch
+ * - HeartbeatDetect: user, server, crash time ({@link packTime})
+ * - HeartbeatTick: –                          (once a second: pings on traced connections)
+ * - LeaveTick: server, leave generation       (a server leaving by `drain`)
+ * - BufferTick: –                             (once a second: output-buffer limits)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -41,6 +45,11 @@ export const E_VIEW_CHANGE = 16;
 export const E_DETECT_CRASH = 17;
 export const E_DRAIN_TICK = 18;
 export const E_FINALIZE = 19;
+// Liveness, capacity and deploys (issue 11).
+export const E_HEARTBEAT_DETECT = 20;
+export const E_HEARTBEAT_TICK = 21;
+export const E_LEAVE_TICK = 22;
+export const E_BUFFER_TICK = 23;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */
@@ -57,6 +66,12 @@ export const F_GHOST = 8;
 
 /** Connect flag: the attempt came through the load balancer (it counted it as pending). */
 export const C_VIA_LB = 1;
+/** Connect flag: this is TCP's first SYN retry (1 s after a drop at a full backlog). */
+export const C_SYN1 = 2;
+/** Connect flag: this is TCP's second SYN retry (3 s after the first). */
+export const C_SYN2 = 4;
+/** Connect flag: the server's accept queue has handed the connection over (skip the gate). */
+export const C_ACCEPTED = 8;
 
 // View-change kinds.
 /** Apply a membership now (modulo switch; a crashed server leaves the ring). */

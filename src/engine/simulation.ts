@@ -8,6 +8,9 @@ import {
   E_DETECT_CRASH,
   E_DRAIN_TICK,
   E_FINALIZE,
+  E_HEARTBEAT_DETECT,
+  E_HEARTBEAT_TICK,
+  E_LEAVE_TICK,
   E_POLL,
   E_POLL_RESPONSE,
   E_PUBLISH_AT_BROKER,
@@ -24,6 +27,8 @@ import {
 } from './events';
 import { Connections } from './mechanisms/connections';
 import { Delivery } from './mechanisms/delivery';
+import { ServerLeaves } from './mechanisms/drain';
+import { Heartbeats } from './mechanisms/heartbeats';
 import { Meter } from './mechanisms/meter';
 import { Workload } from './mechanisms/workload';
 import { Broker } from './model/broker';
@@ -61,6 +66,8 @@ export class Simulation {
   private readonly workload: Workload;
   private readonly coordinator: Coordinator;
   private readonly meter: Meter;
+  private readonly heartbeats: Heartbeats;
+  private readonly leaves: ServerLeaves;
   private readonly views: Views;
   /** The kernel's event handler (kept off the public API: only the kernel calls it). */
   private readonly dispatcher: Dispatcher;
@@ -110,6 +117,8 @@ export class Simulation {
     for (let u = 0; u < n && sample.length < sampleN; u += stride) sample.push(u);
     const sampleUsers = Uint32Array.from(sample);
 
+    const heartbeats = (this.heartbeats = new Heartbeats(w, connections));
+    const leaves = (this.leaves = new ServerLeaves(w, connections));
     this.coordinator = new Coordinator(
       w,
       this.strategy,
@@ -118,6 +127,8 @@ export class Simulation {
       connections,
       this.delivery,
       sampleUsers,
+      heartbeats,
+      leaves,
     );
     this.meter = new Meter(w, db, brokers, this.polling);
     this.views = new Views({
@@ -132,6 +143,9 @@ export class Simulation {
       coordinator: this.coordinator,
       meter: this.meter,
       sampleUsers,
+      connections,
+      heartbeats,
+      leaves,
     });
     this.dispatcher = new Dispatcher(
       s.timeline,
@@ -143,12 +157,15 @@ export class Simulation {
       connections,
       this.meter,
       this.coordinator,
+      heartbeats,
+      leaves,
     );
 
     // t = 0: servers, steady state, recurring machinery, the scripted timeline.
     this.coordinator.start(s.servers);
     this.strategy.warmStart();
     this.meter.start();
+    this.heartbeats.start();
     this.workload.start();
     s.timeline.forEach((e, i) => k.scheduleAt(Math.round(e.atS * 1e6), E_TIMELINE, i));
   }
@@ -254,6 +271,8 @@ export class Simulation {
       hashing: this.hashing,
       pubsub: this.pubsub,
       coordinator: this.coordinator,
+      heartbeats: this.heartbeats,
+      leaves: this.leaves,
     });
   }
 }
@@ -274,6 +293,8 @@ class Dispatcher {
     private readonly connections: Connections,
     private readonly meter: Meter,
     private readonly coordinator: Coordinator,
+    private readonly heartbeats: Heartbeats,
+    private readonly leaves: ServerLeaves,
   ) {}
 
   handle(k: Kernel): void {
@@ -316,7 +337,13 @@ class Dispatcher {
       case E_VIEW_CHANGE:
         return this.coordinator.onViewChange(k.a, k.b);
       case E_DETECT_CRASH:
-        return this.coordinator.onDetectCrash(k.a);
+        return this.coordinator.onDetectCrash(k.a, k.b);
+      case E_HEARTBEAT_DETECT:
+        return this.heartbeats.onDetect(k.a, k.b, k.c);
+      case E_HEARTBEAT_TICK:
+        return this.heartbeats.onTick();
+      case E_LEAVE_TICK:
+        return this.leaves.onTick(k.a, k.b);
       case E_DRAIN_TICK:
         return this.coordinator.onDrainTick(k.a);
       case E_FINALIZE:

@@ -26,6 +26,12 @@ export function zeroTotals(): Totals {
     brokerDeliveries: 0,
     brokerDropped: 0,
     latencyUnrecorded: 0,
+    connectionsRejected: 0,
+    bufferDisconnects: 0,
+    connectQueueMax: 0,
+    connectDropped: 0,
+    detectionMs: { mean: 0, max: 0 },
+    hottestShardShare: 0,
   };
 }
 

@@ -54,8 +54,7 @@ export class PubSubStrategy implements Strategy {
     const w = this.w;
     for (let u = 0; u < w.users; u++) {
       const srv = w.pool.pick();
-      this.connections.place(u, srv);
-      this.subServer[u] = srv;
+      if (this.connections.place(u, srv)) this.subServer[u] = srv;
     }
   }
 
