@@ -151,9 +151,10 @@ export const scenarioSchema = z
     /** Lame duck: seconds between "stop accepting" and the first close. */
     drainGraceS: nonNegative(3600).default(10),
     /**
-     * Seconds over which a leaving server closes its clients (MECHANISMS.md calls it `drainS`;
-     * that name was already the consistent-hashing migration window above, default 5, which keeps
-     * its meaning).
+     * A leaving server has closed all its clients this long after it stopped accepting: a lame
+     * duck closes them evenly between `drainGraceS` and this; a grace period from the start. (MECHANISMS.md
+     * calls it `drainS`; that name was already the consistent-hashing migration window above,
+     * default 5, which keeps its meaning.)
      */
     drainCloseS: nonNegative(3600).default(120),
     /** Grace period: whatever is still connected this long after the leave starts is killed. */

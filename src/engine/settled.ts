@@ -125,7 +125,7 @@ export function settleTimeS(s: Scenario, changes = 1): number {
     s.drain === 'kill'
       ? 0
       : s.drain === 'lame-duck'
-        ? s.drainGraceS + s.drainCloseS
+        ? Math.max(s.drainGraceS, s.drainCloseS)
         : Math.min(s.drainCloseS, s.terminationGraceS);
   const perChange = 2 * propagationS + Math.max(s.drainS, leaveS) + 2 * reconnectS + 0.02;
   // A deploy restarts every server in turn (at most LIMITS.maxServers of them; the timeline's

@@ -49,6 +49,7 @@ export class Connections {
   connectViaLb(u: number): void {
     const w = this.w;
     const k = w.kernel;
+    this.policy.countAttempt(k.now);
     const srv = w.pool.pick();
     if (srv === NONE) {
       this.scheduleRetry(u);
@@ -63,7 +64,6 @@ export class Connections {
   /** Client u waits its reconnect policy's backoff, then tries again through the LB. */
   scheduleRetry(u: number): void {
     const w = this.w;
-    this.policy.countAttempt(w.kernel.now);
     w.kernel.schedule(this.policy.nextDelayUs(u), E_RECONNECT, u);
   }
 

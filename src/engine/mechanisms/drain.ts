@@ -27,8 +27,8 @@ export interface LeaveInfo {
 
 /**
  * How a server leaves (`drain`, MECHANISMS.md): `lame-duck` stops accepting, waits
- * `drainGraceS`, then closes its clients spread evenly over `drainCloseS` so they reconnect a few
- * at a time; `grace-period` closes them spread over `drainCloseS` from the start but kills whatever
+ * `drainGraceS`, then closes its clients spread evenly until `drainCloseS` after it began (10 and
+ * 120 s: first close at +10 s, the last by +120 s) so they reconnect a few at a time; `grace-period` closes them spread over `drainCloseS` from the start but kills whatever
  * is left after `terminationGraceS` (Kubernetes); `kill` resets every socket at once, so all its
  * clients know in the same instant and reconnect together. A closed client reconnects through its
  * reconnect policy at once (it was told: no heartbeat wait).
@@ -84,7 +84,9 @@ export class ServerLeaves {
     const s = w.scenario;
     const k = w.kernel;
     if (this.phase[srv] === 1) this.startClosing(srv);
-    const windowUs = s.drainCloseS * 1e6;
+    // Lame duck: the closes run from the end of the grace to `drainCloseS` after the start;
+    // grace period: from the start over `drainCloseS`.
+    const windowUs = Math.max(0, (s.drainCloseS - (s.drain === 'lame-duck' ? s.drainGraceS : 0)) * 1e6);
     const n = this.victims[srv]!.length;
     const elapsed = k.now - this.closeStartUs[srv]!;
     let target = windowUs <= 0 ? n : Math.min(n, Math.ceil((n * elapsed) / windowUs));
