@@ -24,7 +24,8 @@
  * - HeartbeatDetect: user, server, crash time ({@link packTime})
  * - HeartbeatTick: –                          (once a second: pings on traced connections)
  * - LeaveTick: server, leave generation       (a server leaving by `drain`)
- * - BufferTick: –                             (once a second: output-buffer limits)
+ * - BufferOut: user, seq, t0, {@link packCopy}(link generation, server)  (a slow consumer read it)
+ * - Resubscribe: server                       (after the broker cut it off)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -49,7 +50,8 @@ export const E_FINALIZE = 19;
 export const E_HEARTBEAT_DETECT = 20;
 export const E_HEARTBEAT_TICK = 21;
 export const E_LEAVE_TICK = 22;
-export const E_BUFFER_TICK = 23;
+export const E_BUFFER_OUT = 23;
+export const E_RESUBSCRIBE = 24;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */

@@ -3,6 +3,7 @@ import { deepClone } from './core/clone';
 import { Coordinator } from './coordinator';
 import {
   E_BROKER_OUT,
+  E_BUFFER_OUT,
   E_CONNECT_AT_SERVER,
   E_DB_DONE,
   E_DETECT_CRASH,
@@ -18,6 +19,7 @@ import {
   E_PUSH_AT_SERVER,
   E_READ_AT_DB,
   E_RECONNECT,
+  E_RESUBSCRIBE,
   E_SECOND,
   E_SEND,
   E_SUBSCRIBE,
@@ -26,6 +28,7 @@ import {
   E_WRITE_AT_DB,
 } from './events';
 import { Connections } from './mechanisms/connections';
+import { Backpressure } from './mechanisms/backpressure';
 import { Delivery } from './mechanisms/delivery';
 import { ServerLeaves } from './mechanisms/drain';
 import { Heartbeats } from './mechanisms/heartbeats';
@@ -97,6 +100,7 @@ export class Simulation {
       case 'pubsub':
         this.delivery = new Delivery(w, false);
         this.strategy = this.pubsub = new PubSubStrategy(w, brokers, connections);
+        if (s.slowConsumerShare > 0) this.pubsub.backpressure = new Backpressure(w, this.pubsub);
         break;
       default: {
         const delivery = (this.delivery = new Delivery(w, true));
@@ -344,6 +348,10 @@ class Dispatcher {
         return this.heartbeats.onTick();
       case E_LEAVE_TICK:
         return this.leaves.onTick(k.a, k.b);
+      case E_BUFFER_OUT:
+        return this.pubsub!.backpressure!.onOut(k.a, k.b, k.c, k.d);
+      case E_RESUBSCRIBE:
+        return this.pubsub!.backpressure!.onResubscribe(k.a);
       case E_DRAIN_TICK:
         return this.coordinator.onDrainTick(k.a);
       case E_FINALIZE:

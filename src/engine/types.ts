@@ -226,6 +226,18 @@ export interface LivenessView {
   /** Traced users (every `traceStride`-th) and, for each, 1 while its connection is dead but unnoticed. */
   tracedUsers: number[];
   tracedUnnoticed: number[];
+  /** Output buffers of the broker → slow-server links (empty when every server keeps up). */
+  outputBuffers: {
+    server: number;
+    /** Messages queued (kernel socket buffers + Redis). */
+    queuedMsgs: number;
+    /** KiB in Redis's own buffer (beyond the kernel's share): the gauge, against the limits. */
+    redisKb: number;
+    hardKb: number;
+    softKb: number;
+    /** Cut off by the broker: its users' messages are lost until it resubscribes. */
+    cut: boolean;
+  }[];
 }
 
 /** The membership the chat service routes by, for drawing the ring or the modulo buckets. */

@@ -135,7 +135,7 @@ export class Views {
 
   /** Share of broker traffic on the busiest shard (set once the hot-rooms module counts it). */
   hottestShardShare(): number {
-    return this.p.w.t.hottestShardShare;
+    return this.p.pubsub?.hottestShardShare() ?? 0;
   }
 
   /** Liveness, capacity and deploys, for the page. O(servers + traced users). */
@@ -175,6 +175,7 @@ export class Views {
       reconnectSeries: connections.policy.series(k.now),
       tracedUsers: traced,
       tracedUnnoticed: unnoticedTraced,
+      outputBuffers: this.p.pubsub?.backpressure?.fill(pool.count, k.now) ?? [],
     };
   }
 

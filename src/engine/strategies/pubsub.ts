@@ -4,12 +4,14 @@ import {
   copyFlags,
   copyId,
   E_BROKER_OUT,
+  E_BUFFER_OUT,
   E_PUBLISH_AT_BROKER,
   E_PUSH_AT_SERVER,
   E_SUBSCRIBE,
   F_ROOM,
   packCopy,
 } from '../events';
+import type { Backpressure, BufferSink } from '../mechanisms/backpressure';
 import type { Connections } from '../mechanisms/connections';
 import { MsgKind, NodeId, type ActionReport } from '../types';
 import type { Hop } from '../mechanisms/hop';
@@ -20,7 +22,7 @@ import type { Strategy } from './strategy';
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
  */
-export class PubSubStrategy implements Strategy {
+export class PubSubStrategy implements Strategy, BufferSink {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
@@ -35,6 +37,10 @@ export class PubSubStrategy implements Strategy {
   /** Per-server marks for counting distinct servers without allocating. */
   private readonly stamp = new Int32Array(64).fill(-1);
   private stampEpoch = 0;
+  /** Slow consumers' output buffers (null when every server keeps up). Set by the composition root. */
+  backpressure: Backpressure | null = null;
+  /** Broker traffic (publishes + deliveries) per shard, for the hottest shard's share. */
+  readonly shardTraffic: Float64Array;
 
   constructor(
     private readonly w: World,
@@ -47,6 +53,7 @@ export class PubSubStrategy implements Strategy {
     this.toBroker = w.hop(0, 2 * w.dcHopUs, 6);
     this.brokerToServer = w.hop(0, w.dcHopUs, 7);
     this.lBrokerOut = brokers.map(() => k.addLane(-1));
+    this.shardTraffic = new Float64Array(brokers.length);
     this.subscribeHop = w.hop(0, w.dcHopUs, 8, false);
   }
 
@@ -103,7 +110,19 @@ export class PubSubStrategy implements Strategy {
   }
 
   onSubscribe(u: number, srv: number): void {
+    // A server the broker has cut off subscribes again all at once when it reconnects.
+    if (this.backpressure?.cut[srv] === 1) return;
     if (this.w.conn[u] === srv && this.w.pool.state[srv] !== 'crashed') this.subServer[u] = srv;
+  }
+
+  dropSubscriptions(srv: number): void {
+    this.onCrashDetected(srv);
+  }
+
+  resubscribe(srv: number): void {
+    const w = this.w;
+    if (w.pool.state[srv] === 'crashed') return;
+    for (let u = 0; u < w.users; u++) if (w.conn[u] === srv) this.subServer[u] = srv;
   }
 
   onPublishAtBroker(target: number, seq: number, t0: number, d: number): void {
@@ -118,6 +137,7 @@ export class PubSubStrategy implements Strategy {
       work = Math.max(1, this.distinctSubscribedServers(target, copyId(d)));
     }
     const shard = this.shardOf(target, flags);
+    this.shardTraffic[shard]! += 1;
     const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
       // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
@@ -145,7 +165,15 @@ export class PubSubStrategy implements Strategy {
   onBrokerOut(target: number, seq: number, t0: number, d: number): void {
     const w = this.w;
     const flags = copyFlags(d);
-    if (!this.brokers[this.shardOf(target, flags)]!.done()) {
+    const shard = this.shardOf(target, flags);
+    const before = w.t.brokerDeliveries;
+    this.routeOut(target, seq, t0, d, flags, shard);
+    this.shardTraffic[shard]! += w.t.brokerDeliveries - before;
+  }
+
+  private routeOut(target: number, seq: number, t0: number, d: number, flags: number, shard: number): void {
+    const w = this.w;
+    if (!this.brokers[shard]!.done()) {
       // Died in the broker's queue with a crash.
       w.t.lostDeliveries += flags & F_ROOM ? w.membersOf(target) - 1 : 1;
       return;
@@ -182,6 +210,17 @@ export class PubSubStrategy implements Strategy {
   }
 
   private fanout(r: number, seq: number, t0: number, srv: number): void {
+    const bp = this.backpressure;
+    if (bp !== null && bp.buffers(srv)) {
+      // A slow consumer: the copy waits in its output buffer, or is lost if the broker cut it off.
+      if (!bp.enqueue(r, seq, t0, srv)) this.w.t.lostDeliveries++;
+      return;
+    }
+    this.fanoutNow(r, seq, t0, srv);
+  }
+
+  /** Broker → endpoint server, now. */
+  fanoutNow(r: number, seq: number, t0: number, srv: number): void {
     const w = this.w;
     const k = w.kernel;
     this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, srv, r, seq);
@@ -231,6 +270,7 @@ export class PubSubStrategy implements Strategy {
     w.kernel.forEachPending((type, a, _b, _c, d) => {
       if (type === E_PUBLISH_AT_BROKER || type === E_BROKER_OUT)
         pending += copyFlags(d) & F_ROOM ? w.membersOf(a) - 1 : 1;
+      else if (type === E_BUFFER_OUT && this.backpressure!.live(d)) pending++;
     });
     return pending;
   }
@@ -271,5 +311,16 @@ export class PubSubStrategy implements Strategy {
 
   memoryBytes(): number {
     return this.subServer.byteLength + this.failedSeq.byteLength;
+  }
+
+  /** Share of broker traffic on the busiest shard (0 before any). */
+  hottestShardShare(): number {
+    let sum = 0;
+    let max = 0;
+    for (const x of this.shardTraffic) {
+      sum += x;
+      if (x > max) max = x;
+    }
+    return sum > 0 ? max / sum : 0;
   }
 }
