@@ -148,6 +148,7 @@ export class Simulation {
       meter: this.meter,
       sampleUsers,
       connections,
+      workload: this.workload,
       heartbeats,
       leaves,
     });

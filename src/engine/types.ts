@@ -238,6 +238,18 @@ export interface LivenessView {
     /** Cut off by the broker: its users' messages are lost until it resubscribes. */
     cut: boolean;
   }[];
+  /**
+   * `roomPopularity: "zipf"`: the hottest room (id 0), its expected share of messages (1/H(n, s)),
+   * the share it has had so far, its broker shard, and every shard's traffic so far (publishes +
+   * deliveries; empty without a broker). Null when popularity is uniform.
+   */
+  hotRoom: {
+    room: number;
+    expectedShare: number;
+    messageShare: number;
+    shard: number;
+    shardTraffic: number[];
+  } | null;
 }
 
 /** The membership the chat service routes by, for drawing the ring or the modulo buckets. */

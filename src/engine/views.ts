@@ -7,6 +7,7 @@ import type { Connections } from './mechanisms/connections';
 import type { Delivery } from './mechanisms/delivery';
 import type { ServerLeaves } from './mechanisms/drain';
 import type { Heartbeats } from './mechanisms/heartbeats';
+import type { Workload } from './mechanisms/workload';
 import type { Meter } from './mechanisms/meter';
 import type { HashingStrategy } from './strategies/hashing';
 import type { PollingStrategy } from './strategies/polling';
@@ -39,6 +40,7 @@ export interface ViewParts {
   meter: Meter;
   sampleUsers: Uint32Array;
   connections: Connections;
+  workload: Workload;
   heartbeats: Heartbeats;
   leaves: ServerLeaves;
 }
@@ -176,6 +178,23 @@ export class Views {
       tracedUsers: traced,
       tracedUnnoticed: unnoticedTraced,
       outputBuffers: this.p.pubsub?.backpressure?.fill(pool.count, k.now) ?? [],
+      hotRoom: this.hotRoom(),
+    };
+  }
+
+  /** The hottest room (Zipf popularity) and its broker shard's load. */
+  private hotRoom(): LivenessView['hotRoom'] {
+    const { w, workload, pubsub } = this.p;
+    const expected = workload.popularity.hottestRoomShare();
+    if (expected === null) return null;
+    const sent = w.t.messagesSent;
+    const traffic = pubsub !== null ? Array.from(pubsub.shardTraffic) : [];
+    return {
+      room: 0,
+      expectedShare: expected,
+      messageShare: sent > 0 ? w.roomSeq[0]! / sent : 0,
+      shard: pubsub !== null ? pubsub.shardOfTopic(0) : -1,
+      shardTraffic: traffic,
     };
   }
 
@@ -279,6 +298,7 @@ export class Views {
       p.strategy.memoryBytes() +
       (p.delivery?.memoryBytes() ?? 0) +
       p.heartbeats.memoryBytes() +
+      p.workload.popularity.memoryBytes() +
       p.connections.policy.attempts.byteLength
     );
   }

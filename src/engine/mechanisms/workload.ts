@@ -5,6 +5,7 @@ import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Connections } from './connections';
 import type { Hop } from './hop';
+import { RoomPopularity } from './hotRooms';
 
 /**
  * The users' sends: a superposition of per-user Poisson processes (one pending event for all),
@@ -15,6 +16,8 @@ export class Workload {
   /** Client → server → chat service → DB. */
   private readonly writeUp: Hop;
   private readonly ratePerUs: number;
+  /** Who sends next (uniform over users, or Zipf over rooms). */
+  readonly popularity: RoomPopularity;
 
   constructor(
     private readonly w: World,
@@ -25,6 +28,7 @@ export class Workload {
     const s = w.scenario;
     this.writeUp = w.hop(w.procUs, w.clientHopUs + 2 * w.dcHopUs, 3);
     this.ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
+    this.popularity = new RoomPopularity(w);
   }
 
   /**
@@ -44,7 +48,7 @@ export class Workload {
   onSend(): void {
     const w = this.w;
     const k = w.kernel;
-    const u = w.rngSend.int(w.users);
+    const u = this.popularity.pickSender(w.rngSend);
     this.nextSendUs += w.rngSend.exp(1 / this.ratePerUs);
     k.scheduleAt(Math.round(this.nextSendUs), E_SEND);
     const t0 = packTime(k.now);

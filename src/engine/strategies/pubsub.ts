@@ -155,6 +155,11 @@ export class PubSubStrategy implements Strategy, BufferSink {
     k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
   }
 
+  /** Broker shard of room `room`'s topic (room topics), or of user `room`'s topic (user topics). */
+  shardOfTopic(topic: number): number {
+    return this.shardOf(topic, this.w.scenario.topic === 'room' ? F_ROOM : 0);
+  }
+
   /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
   private shardOf(topic: number, flags: number): number {
     const n = this.brokers.length;
