@@ -95,7 +95,8 @@ export class Connections {
       }
       const q = this.accept.lastQueued;
       if (q > w.t.connectQueueMax) w.t.connectQueueMax = q;
-      if (at > k.now) {
+      // Sub-µs waits are none (the kernel's clock is whole µs).
+      if (at >= k.now + 1) {
         k.scheduleAt(at, E_CONNECT_AT_SERVER, u, srv, flags | C_ACCEPTED, hops);
         return;
       }
