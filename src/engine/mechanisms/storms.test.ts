@@ -166,3 +166,42 @@ describe('graceful drain', () => {
     ).toThrow(/S1 is not down/);
   });
 });
+
+describe('overlapping deploys, crashes and restarts', () => {
+  for (const strategy of ['pubsub', 'consistent-hashing', 'modulo-hashing', 'polling'] as const) {
+    it(`${strategy}: a double-clicked deploy, a crash and a removal mid-deploy, and a restart all settle`, () => {
+      const sim = createSimulation({
+        strategy,
+        users: 6_000,
+        servers: 4,
+        drainGraceS: 0.5,
+        drainCloseS: 1.5,
+        heartbeatIntervalS: 1,
+        heartbeatTimeoutS: 1,
+        drainS: 1,
+        durationS: 120,
+      });
+      sim.runUntil(2e6);
+      sim.act('deploy');
+      sim.act('deploy'); // the second waits for the first
+      sim.runUntil(2.6e6);
+      // Crash the server draining now (S0, or S1 for polling, whose servers hold no clients and
+      // so restart at the end of the grace), then remove the next one when its turn comes.
+      const leaving = sim.live().liveness!.leaving.map((l) => l.server);
+      expect(leaving).toEqual([strategy === 'polling' ? 1 : 0]);
+      const first = leaving[0]!;
+      sim.act('crash-server', first);
+      sim.runUntil(3.2e6);
+      sim.act('remove-server', first + 1);
+      sim.runUntil(10e6);
+      sim.act('restart-server', first);
+      expect(() => sim.act('restart-server', first)).toThrow(/is not down/);
+      sim.run();
+      const check = sim.settledCheck();
+      expect(check.ok, JSON.stringify(check.violations)).toBe(true);
+      expect(sim.live().liveness!.deploy).toBeNull();
+      const t = sim.result().totals;
+      expect(t.deliveries + t.lostDeliveries + t.pendingDeliveries).toBe(t.expectedDeliveries);
+    });
+  }
+});
