@@ -330,6 +330,8 @@ describe('any timeline settles (seeded fuzz with settled invariants)', () => {
       drainGraceS: lr.int(2),
       drainCloseS: lr.int(3),
       terminationGraceS: 1 + lr.int(2),
+      acceptPerS: [5000, 2000][lr.int(2)]!,
+      listenBacklog: [511, 128][lr.int(2)]!,
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
       timeline,
     };
@@ -347,6 +349,9 @@ describe('any timeline settles (seeded fuzz with settled invariants)', () => {
     const r = sim.result();
     expectConserved(r, label);
     expectSettled(sim, label);
+    expect(r.totals.connectQueueMax, `${label}: accept queue`).toBeLessThanOrEqual(
+      normalizeScenario(base).listenBacklog,
+    );
     return { scenario, r };
   };
 

@@ -136,10 +136,19 @@ export function settleTimeS(s: Scenario, changes = 1): number {
       (leaveS + 0.2)
     : 0;
   const backoffS = s.reconnect === 'immediate' ? 0 : s.reconnectMaxMs / 1000;
+  // Everyone reconnecting through the accept queues of the servers left. Retries in step (no
+  // jitter) come in waves, each landing at most a backlog per server: waves × (a SYN retry + a
+  // backoff) bounds it; at worst the accept rate does.
+  const others = Math.max(1, s.servers - 1);
+  const acceptS = Math.max(
+    (2 * s.users) / (s.acceptPerS * others),
+    (s.users / (Math.max(1, s.listenBacklog) * others)) * (1 + backoffS),
+  );
   return (
     Math.max(s.failureDetectionS, s.heartbeatIntervalS + s.heartbeatTimeoutS) +
     Math.max(1, changes) * perChange +
     deployS +
+    acceptS +
     5 * (backoffS + reconnectS) +
     4 +
     1
