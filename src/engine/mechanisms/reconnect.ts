@@ -19,6 +19,11 @@ export class ReconnectPolicy {
   private readonly baseUs: number;
   private readonly maxUs: number;
   private readonly jitter: number;
+  /**
+   * Floor of every retry after a failed attempt: a client learns of the failure no sooner than a
+   * round trip (so a herd with nowhere to go does not spin in zero time).
+   */
+  private readonly retryFloorUs: number;
   /** Reconnect attempts started, per 100 ms bin (a ring of the last 60 s). */
   readonly bins = new Uint32Array(RECONNECT_BINS);
   /** Index (time / bin) of the newest bin written. */
@@ -34,13 +39,15 @@ export class ReconnectPolicy {
     this.baseUs = s.reconnectBaseMs * 1000;
     this.maxUs = s.reconnectMaxMs * 1000;
     this.jitter = s.reconnectJitter;
+    this.retryFloorUs = Math.max(1000, s.clientRttMs * 1000);
   }
 
   /** The wait before user u's next attempt (µs, ≥ 1) ; counts the attempt. */
   nextDelayUs(u: number): number {
     const n = this.attempts[u]!;
     if (n < 255) this.attempts[u] = n + 1;
-    if (this.kind === 'immediate') return 1;
+    const floor = n === 0 ? 1 : this.retryFloorUs;
+    if (this.kind === 'immediate') return floor;
     let us = this.baseUs * Math.pow(2, Math.min(n, 40));
     if (this.kind === 'exponential-jitter' && this.jitter > 0) {
       // backo2: one draw decides both the size and the sign of the deviation.
@@ -48,7 +55,7 @@ export class ReconnectPolicy {
       const dev = Math.floor(r * this.jitter * us);
       us = (Math.floor(r * 10) & 1) === 0 ? us - dev : us + dev;
     }
-    return Math.max(1, Math.min(us, this.maxUs));
+    return Math.max(floor, Math.min(us, this.maxUs));
   }
 
   /** User u connected: its next disconnect starts from the base delay again. */
