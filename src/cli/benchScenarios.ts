@@ -245,4 +245,50 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
       }),
     ),
   },
+  // Liveness, capacity and deploys (issue 11).
+  {
+    name: 'crash-herd-1m',
+    users: 1_000_000,
+    strategy: 'pubsub',
+    note: 'pub/sub, 10 servers, crash-server at 10 s: 100k clients notice by heartbeats (25/20 s) and reconnect at once (reconnect: immediate) into accept queues; 60 s',
+    run: modelRun(
+      {
+        strategy: 'pubsub',
+        users: 1_000_000,
+        servers: 10,
+        reconnect: 'immediate',
+        durationS: 60,
+        timeline: [{ atS: 10, action: 'crash-server', server: 3 }],
+      },
+      (r) => ({
+        reconnects: r.totals.reconnects,
+        detectionMeanMs: round(r.totals.detectionMs.mean, 0),
+        detectionMaxMs: round(r.totals.detectionMs.max, 0),
+        connectQueueMax: r.totals.connectQueueMax,
+        connectDropped: r.totals.connectDropped,
+      }),
+    ),
+  },
+  {
+    name: 'rolling-deploy-1m',
+    users: 1_000_000,
+    strategy: 'pubsub',
+    note: 'pub/sub, 10 servers, deploy at 5 s, lame duck with drainGraceS 1 / drainCloseS 5 (so all 10 restart within the 60 s run)',
+    run: modelRun(
+      {
+        strategy: 'pubsub',
+        users: 1_000_000,
+        servers: 10,
+        drainGraceS: 1,
+        drainCloseS: 5,
+        durationS: 60,
+        timeline: [{ atS: 5, action: 'deploy' }],
+      },
+      (r) => ({
+        reconnects: r.totals.reconnects,
+        usersMoved: r.timeline[0]?.usersMoved ?? 0,
+        connectQueueMax: r.totals.connectQueueMax,
+      }),
+    ),
+  },
 ];

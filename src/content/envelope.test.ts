@@ -46,9 +46,10 @@ function measure(s: Scenario): Measured {
     samples++;
   }
   const t1 = h.sim.live().totals;
-  const d = (k: keyof Totals) => t1[k] - t0[k];
+  type Count = { [K in keyof Totals]: Totals[K] extends number ? K : never }[keyof Totals];
+  const d = (k: Count) => t1[k] - t0[k];
   const spanS = samples;
-  const rate = (k: keyof Totals) => ({ v: d(k) / spanS, events: d(k) });
+  const rate = (k: Count) => ({ v: d(k) / spanS, events: d(k) });
   const value: Measured['value'] = {
     'db-reads': rate('dbReads'),
     'db-writes': rate('dbWrites'),

@@ -9,8 +9,17 @@ import {
   V_MIGRATE_START,
 } from './events';
 import type { Connections } from './mechanisms/connections';
+import { LEAVE_REMOVE, LEAVE_RESTART, type LeaveListener, type ServerLeaves } from './mechanisms/drain';
+import type { Heartbeats } from './mechanisms/heartbeats';
 import type { Delivery } from './mechanisms/delivery';
-import { ActionRefusedError, actionTarget, refusalOf, type ActionKind } from './scenario';
+import {
+  ActionRefusedError,
+  actionTarget,
+  leaveDrains,
+  refusalOf,
+  restartTarget,
+  type ActionKind,
+} from './scenario';
 import type { HashingStrategy, Placement } from './strategies/hashing';
 import type { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
@@ -48,7 +57,7 @@ interface InFlight {
  * instant or overlapping, ends settled: every up server a member, every connected user on its
  * owner, nobody draining forever.
  */
-export class Coordinator {
+export class Coordinator implements LeaveListener {
   /** The membership every member has applied (hashing). */
   placement: Placement = { members: [], ring: null };
   /** Bumps whenever the routing view changes. */
@@ -56,12 +65,16 @@ export class Coordinator {
   private epoch = 0;
   private inflight: InFlight | null = null;
   private readonly queue: Change[] = [];
-  /** Users whose connection vanished with each crashed server, until the crash is detected. */
-  private readonly crashVictims = new Map<number, Int32Array>();
   /** Reports of crashes not yet detected, by server. */
   private readonly crashReports = new Map<number, ActionReport>();
   /** Per sampled user: 1 when its owner changed at the last change (drawn on the page). */
   readonly sampleMoved: Uint8Array;
+  /** Per server: bumped at each crash, so a detection timer of an earlier crash is ignored. */
+  private readonly crashGen = new Int32Array(64);
+  /** The rolling deploy in progress: servers in turn, the next one's index, its report. */
+  private deploying: { order: number[]; next: number; report: ActionReport } | null = null;
+  /** Deploys asked for while one rolls (each runs after the one before). */
+  private readonly deploysWaiting: ActionReport[] = [];
 
   constructor(
     private readonly w: World,
@@ -71,8 +84,11 @@ export class Coordinator {
     private readonly connections: Connections,
     private readonly delivery: Delivery | null,
     private readonly sampleUsers: Uint32Array,
+    private readonly heartbeats: Heartbeats,
+    private readonly leaves: ServerLeaves,
   ) {
     this.sampleMoved = new Uint8Array(sampleUsers.length);
+    leaves.listener = this;
   }
 
   /** Starts the servers of t = 0 and the routing view they share. */
@@ -102,7 +118,7 @@ export class Coordinator {
     const report: ActionReport = {
       atS: w.kernel.now / 1e6,
       action: kind,
-      server: server ?? -1,
+      server: kind === 'deploy' ? -1 : (server ?? -1),
       usersMoved: 0,
       reconnects: 0,
       serversBefore: before,
@@ -124,6 +140,12 @@ export class Coordinator {
       case 'crash-server':
         this.crashServer(actionTarget(pool.state, server), report);
         break;
+      case 'restart-server':
+        this.restartServer(restartTarget(pool.state, server), report);
+        break;
+      case 'deploy':
+        this.deploy(report);
+        break;
     }
     report.serversAfter = pool.up().length;
     return report;
@@ -140,50 +162,117 @@ export class Coordinator {
     const w = this.w;
     report.server = victim;
     this.traceCoord(victim);
+    // A removal takes over a deploy's restart of this server: the deploy moves on.
+    const restarting = this.leaves.phase[victim] !== 0;
+    this.leaves.abort(victim);
     if (this.hashing !== null) {
       // It stops accepting now and leaves once the membership without it is applied.
       w.pool.state[victim] = 'draining';
       this.enqueue({ kind: 'remove', server: victim, report });
+      if (restarting) this.deployNext();
       return;
     }
-    // Polling and pub/sub: the LB stops placing users there; its users reconnect elsewhere.
-    w.pool.state[victim] = 'removed';
-    if (!w.push) return;
-    let moved = 0;
-    for (let u = 0; u < w.users; u++) {
-      if (w.conn[u] === victim) {
-        this.connections.disconnect(u);
-        moved++;
-      }
+    // Polling and pub/sub: the LB stops placing users there; its users reconnect elsewhere, as
+    // its `drain` says (a lame duck closes them a few at a time; a kill all at once).
+    report.usersMoved = w.push ? w.pool.conns[victim]! : 0;
+    if (!leaveDrains(w.scenario)) {
+      w.pool.state[victim] = 'removed';
+      if (w.push) this.leaves.begin(victim, LEAVE_REMOVE);
+      if (restarting) this.deployNext();
+      return;
     }
-    report.usersMoved = moved;
+    w.pool.state[victim] = 'draining';
+    this.leaves.begin(victim, LEAVE_REMOVE);
+    if (restarting) this.deployNext();
+  }
+
+  /** A leave is over: a removed server is gone; a deployed one restarts, empty, and the deploy moves on. */
+  onLeft(srv: number, purpose: number): void {
+    const w = this.w;
+    if (purpose === LEAVE_REMOVE) {
+      if (w.pool.state[srv] === 'draining') w.pool.state[srv] = 'removed';
+      return;
+    }
+    if (w.pool.state[srv] === 'up') this.comeBack(srv);
+    this.deployNext();
+  }
+
+  /** Server `srv` (re)starts empty and accepting. */
+  private comeBack(srv: number): void {
+    const w = this.w;
+    w.pool.state[srv] = 'up';
+    w.pool.accepting[srv] = true;
+    w.pool.lbKnowsDead[srv] = false;
+    this.connections.accept.reset(srv);
+    this.traceCoord(srv);
+  }
+
+  /** A crashed server comes back, empty; under hashing it rejoins the membership by the queue. */
+  private restartServer(srv: number, report: ActionReport): void {
+    report.server = srv;
+    // The coordination service and the LB see the old session end before the new one starts.
+    if (this.crashReports.has(srv)) this.detectServerSide(srv);
+    this.comeBack(srv);
+    if (this.hashing !== null) this.enqueue({ kind: 'add', server: srv, report });
+  }
+
+  /** A rolling restart of every server up, one at a time, each leaving by `drain`. */
+  private deploy(report: ActionReport): void {
+    if (this.deploying !== null) {
+      this.deploysWaiting.push(report);
+      return;
+    }
+    this.deploying = { order: this.w.pool.up(), next: 0, report };
+    this.deployNext();
+  }
+
+  private deployNext(): void {
+    const w = this.w;
+    for (;;) {
+      const d = this.deploying;
+      if (d === null) return;
+      while (d.next < d.order.length) {
+        const srv = d.order[d.next++]!;
+        // A server that crashed or left meanwhile is skipped.
+        if (w.pool.state[srv] !== 'up' || this.leaves.phase[srv] !== 0) continue;
+        d.report.usersMoved += w.pool.conns[srv]!;
+        this.traceCoord(srv);
+        this.leaves.begin(srv, LEAVE_RESTART);
+        return;
+      }
+      const waiting = this.deploysWaiting.shift();
+      this.deploying = waiting !== undefined ? { order: w.pool.up(), next: 0, report: waiting } : null;
+    }
   }
 
   /** Abrupt: connections vanish now; clients, LB and coordinator notice after the detection timeout. */
   private crashServer(victim: number, report: ActionReport): void {
     const w = this.w;
     report.server = victim;
+    const deployed = this.leaves.phase[victim] !== 0;
+    this.leaves.abort(victim);
     w.pool.state[victim] = 'crashed';
     const victims = w.push ? this.connections.dropAll(victim) : new Int32Array(0);
     if (this.pubsub !== null) report.usersMoved = victims.length;
-    this.crashVictims.set(victim, victims);
+    // Its clients notice one by one through heartbeats; the LB and the coordination service
+    // after their own timeout (`failureDetectionS`).
+    this.heartbeats.onCrash(victim, victims);
     this.crashReports.set(victim, report);
-    w.kernel.schedule(w.scenario.failureDetectionS * 1e6, E_DETECT_CRASH, victim);
+    w.kernel.schedule(w.scenario.failureDetectionS * 1e6, E_DETECT_CRASH, victim, ++this.crashGen[victim]!);
+    if (deployed) this.deployNext();
   }
 
-  onDetectCrash(victim: number): void {
+  onDetectCrash(victim: number, gen: number): void {
+    if (gen !== this.crashGen[victim] || !this.crashReports.has(victim)) return;
+    this.detectServerSide(victim);
+  }
+
+  /** The LB, the broker and the coordination service learn `victim` is dead. */
+  private detectServerSide(victim: number): void {
     const w = this.w;
     w.pool.lbKnowsDead[victim] = true;
-    const victims = this.crashVictims.get(victim) ?? new Int32Array(0);
-    this.crashVictims.delete(victim);
     const report = this.crashReports.get(victim);
     this.crashReports.delete(victim);
-    // Clients whose connection died notice now (heartbeat timeout) and reconnect after a backoff.
-    for (const u of victims) {
-      if (w.conn[u] !== NONE) continue;
-      w.t.reconnects++;
-      this.connections.scheduleRetry(u);
-    }
     this.strategy.onCrashDetected(victim);
     if (this.hashing !== null && report !== undefined) this.enqueue({ kind: 'drop', server: victim, report });
   }
@@ -423,9 +512,20 @@ export class Coordinator {
     return (this.inflight !== null ? 1 : 0) + this.queue.length;
   }
 
-  /** Crashes not yet detected. */
+  /** Crashes not yet detected (by the LB and coordination service). */
   get crashesUndetected(): number {
     return this.crashReports.size;
+  }
+
+  /** Whether a deploy is rolling or waiting. */
+  get deploysPending(): number {
+    return (this.deploying !== null ? 1 : 0) + this.deploysWaiting.length;
+  }
+
+  /** The deploy rolling now, for the page: servers in turn and how far it got. */
+  deployInfo(): { order: number[]; done: number; waiting: number } | null {
+    const d = this.deploying;
+    return d === null ? null : { order: [...d.order], done: d.next, waiting: this.deploysWaiting.length };
   }
 }
 

@@ -26,6 +26,11 @@
  * - AckTimeout: recipient, seq, t0             (at-least-once: resend unless acknowledged)
  * - KafkaConsume: partition, offset, assignment generation
  * - KafkaCommit: –                            (auto-commit tick of every consumer)
+ * - HeartbeatDetect: user, server, crash time ({@link packTime})
+ * - HeartbeatTick: –                          (once a second: pings on traced connections)
+ * - LeaveTick: server, leave generation       (a server leaving by `drain`)
+ * - BufferOut: user, seq, t0, {@link packCopy}(link generation, server)  (a slow consumer read it)
+ * - Resubscribe: server                       (after the broker cut it off)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -51,6 +56,12 @@ export const E_RECOVERED = 21;
 export const E_ACK_TIMEOUT = 22;
 export const E_KAFKA_CONSUME = 23;
 export const E_KAFKA_COMMIT = 24;
+// Liveness, capacity and deploys (issue 11).
+export const E_HEARTBEAT_DETECT = 25;
+export const E_HEARTBEAT_TICK = 26;
+export const E_LEAVE_TICK = 27;
+export const E_BUFFER_OUT = 28;
+export const E_RESUBSCRIBE = 29;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */
@@ -72,6 +83,12 @@ export const F_REPLAY = 32;
 
 /** Connect flag: the attempt came through the load balancer (it counted it as pending). */
 export const C_VIA_LB = 1;
+/** Connect flag: this is TCP's first SYN retry (1 s after a drop at a full backlog). */
+export const C_SYN1 = 2;
+/** Connect flag: this is TCP's second SYN retry (3 s after the first). */
+export const C_SYN2 = 4;
+/** Connect flag: the server's accept queue has handed the connection over (skip the gate). */
+export const C_ACCEPTED = 8;
 
 // View-change kinds.
 /** Apply a membership now (modulo switch; a crashed server leaves the ring). */

@@ -106,7 +106,14 @@ describe('the broker reports real topics and subscriptions', () => {
 
   it('user topics: subscriptions drop with a crashed server’s users once the broker notices, and come back', () => {
     const users = 4_000;
-    const sim = createSimulation({ strategy: 'pubsub', users, servers: 4, failureDetectionS: 1 });
+    const sim = createSimulation({
+      strategy: 'pubsub',
+      users,
+      servers: 4,
+      failureDetectionS: 1,
+      heartbeatIntervalS: 0,
+      heartbeatTimeoutS: 1,
+    });
     sim.runUntil(2e6);
     expect(sim.live().broker).toMatchObject({ topics: users, subscriptions: users });
     const report = sim.act('crash-server', 1);

@@ -15,6 +15,11 @@ export const ACTIONS = [
   'crash-server',
   'crash-broker',
   'recover-broker',
+  // Liveness, capacity and deploys (MECHANISMS.md).
+  /** A crashed server comes back, empty. */
+  'restart-server',
+  /** A rolling restart of every server, one at a time, each leaving by `drain`. */
+  'deploy',
 ] as const;
 export type ActionKind = (typeof ACTIONS)[number];
 
@@ -97,10 +102,11 @@ export const scenarioSchema = z
     lbPolicy: z.enum(['least-connections', 'round-robin', 'random']).default('least-connections'),
     /** Time for members to learn of a membership change from the coordination service (a ZooKeeper watch: tens of ms). */
     coordPropagationMs: nonNegative(60_000).default(50),
-    /** Heartbeat / session timeout before a crashed server is noticed (clients, LB and coordinator). */
+    /**
+     * Health-check / session timeout before the LB and the coordination service notice a crashed
+     * server (its clients go by `heartbeatIntervalS` / `heartbeatTimeoutS` instead).
+     */
     failureDetectionS: nonNegative(600).default(3),
-    /** Clients wait a uniform random time in [0, backoff] before reconnecting (jitter against stampedes). */
-    reconnectBackoffMs: nonNegative(600_000).default(1000),
     /** Consistent hashing: window over which moving users are drained to their new owner. */
     drainS: nonNegative(3600).default(5),
     /** Users whose messages are traced hop by hop for the animation (a deterministic sample). */
@@ -136,6 +142,67 @@ export const scenarioSchema = z
     autoCommitIntervalMs: positive(3_600_000).default(5000),
     /** Long polling: a held request ends with an empty answer after this long (RFC 6202). */
     holdTimeoutS: positive(3600).default(30),
+
+    // ── Liveness, capacity and deploys (MECHANISMS.md; issue 11) ──
+    /**
+     * Socket.IO-like heartbeats: the server pings every interval; a client that hears nothing for
+     * interval + timeout declares the connection dead. After a crash each client notices at its
+     * own time, uniform on [timeout, interval + timeout] (defaults 25 / 20: 20–45 s, mean 32.5 s).
+     * The LB and the coordination service keep their own `failureDetectionS` (a health check / a
+     * session timeout, seconds): only the clients go by heartbeats.
+     */
+    heartbeatIntervalS: nonNegative(3600).default(25),
+    heartbeatTimeoutS: nonNegative(3600).default(20),
+    /** `immediate`: retry at once (a herd); `exponential`: base·2^n capped; `exponential-jitter`: Socket.IO's randomization. */
+    reconnect: z.enum(['immediate', 'exponential', 'exponential-jitter']).default('exponential-jitter'),
+    reconnectBaseMs: nonNegative(600_000).default(1000),
+    reconnectMaxMs: nonNegative(3_600_000).default(5000),
+    /** Socket.IO's randomizationFactor: each delay is moved by up to ± this share. */
+    reconnectJitter: nonNegative(1).default(0.5),
+    /** New connections one server sets up per second (TCP + TLS + WebSocket); beyond it they queue. */
+    acceptPerS: positive(1e9).default(5000),
+    /** Connections waiting to be accepted beyond which the kernel drops the attempt (TCP retries after 1 s, then 3 s). */
+    listenBacklog: z.number().int().min(0).max(10_000_000).default(511),
+    /** A server at its cap refuses new connections (0 = no cap); the client backs off and retries. */
+    maxConnectionsPerServer: z.number().int().min(0).max(LIMITS.maxUsers).default(0),
+    /** Size of one message on the wire (bytes). */
+    messageBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .default(1024),
+    /** Redis `client-output-buffer-limit pubsub 32mb 8mb 60` (KiB, KiB, seconds). */
+    outputBufferHardKb: nonNegative(16 * 1024 * 1024).default(32768),
+    outputBufferSoftKb: nonNegative(16 * 1024 * 1024).default(8192),
+    outputBufferSoftS: nonNegative(3600).default(60),
+    /** What the kernel holds for a subscriber before Redis's own buffer grows (4 MiB send + 128 KiB receive). */
+    socketBufferKb: nonNegative(16 * 1024 * 1024).default(4224),
+    /** Share of endpoint servers that drain the broker no faster than `slowConsumerMsgsPerS`. */
+    slowConsumerShare: nonNegative(1).default(0),
+    slowConsumerMsgsPerS: positive(1e9).default(100),
+    /** How a server leaves on `remove-server` / `deploy`. */
+    drain: z.enum(['lame-duck', 'grace-period', 'kill']).default('lame-duck'),
+    /** Lame duck: seconds between "stop accepting" and the first close. */
+    drainGraceS: nonNegative(3600).default(10),
+    /**
+     * A leaving server has closed all its clients this long after it stopped accepting: a lame
+     * duck closes them evenly between `drainGraceS` and this; a grace period from the start. (MECHANISMS.md
+     * calls it `drainS`; that name was already the consistent-hashing migration window above,
+     * default 5, which keeps its meaning.)
+     */
+    drainCloseS: nonNegative(3600).default(120),
+    /** Grace period: whatever is still connected this long after the leave starts is killed. */
+    terminationGraceS: nonNegative(3600).default(30),
+    /** `zipf`: senders pick rooms with Zipf popularity (exponent `zipfS`), so a few rooms run hot. */
+    roomPopularity: z.enum(['uniform', 'zipf']).default('uniform'),
+    zipfS: nonNegative(10).default(1.1),
+    /**
+     * Consistent hashing: salt of the ring points' hashes, as if the servers had other names
+     * (0 = the classic ring). Different salts give different rings: how uneven a ring with few
+     * vnodes is, is a matter of luck, and comparing salts shows it.
+     */
+    ringSalt: z.number().int().min(0).max(0xffffffff).default(0),
   })
   .strict();
 
@@ -186,6 +253,37 @@ export function actionTarget(states: readonly ServerLifecycle[], server: number 
   return -1;
 }
 
+/** The server `restart-server` applies to: the one named, or else the last one crashed. -1 when none. */
+export function restartTarget(states: readonly ServerLifecycle[], server: number | undefined): number {
+  if (server !== undefined) return server;
+  for (let i = states.length - 1; i >= 0; i--) if (states[i] === 'crashed') return i;
+  return -1;
+}
+
+/**
+ * Steps server states the way the engine does for an accepted action (the timeline checks use
+ * it). `leaveDrains`: a removed server stays `draining` for a while (hashing migrations, and
+ * push strategies whose `drain` is not `kill`) rather than going at once.
+ */
+export function stepStates(
+  states: ServerLifecycle[],
+  kind: ActionKind,
+  server: number | undefined,
+  leaveDrains: boolean,
+): void {
+  if (kind === 'add-server') states.push('up');
+  else if (kind === 'remove-server')
+    states[actionTarget(states, server)] = leaveDrains ? 'draining' : 'removed';
+  else if (kind === 'crash-server') states[actionTarget(states, server)] = 'crashed';
+  else if (kind === 'restart-server') states[restartTarget(states, server)] = 'up';
+}
+
+/** Whether a removed server drains before it goes (see {@link stepStates}). */
+export function leaveDrains(s: Pick<Scenario, 'strategy' | 'drain'>): boolean {
+  if (s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing') return true;
+  return s.strategy !== 'polling' && s.drain !== 'kill';
+}
+
 /**
  * Why a server action cannot be taken in a world whose servers are in `states` (indexed by id),
  * or null when it can. Broker actions are never refused (they pick a shard in the right state, or
@@ -197,6 +295,16 @@ export function refusalOf(
   states: readonly ServerLifecycle[],
 ): string | null {
   if (kind === 'crash-broker' || kind === 'recover-broker') return null;
+  // A deploy rolls over whatever is up when each server's turn comes: never refused (a second
+  // one waits for the first).
+  if (kind === 'deploy') return null;
+  if (kind === 'restart-server') {
+    const target = restartTarget(states, server);
+    if (target < 0) return 'no server is down';
+    const st = states[target];
+    if (st === undefined) return `S${target} does not exist`;
+    return st === 'crashed' ? null : `S${target} is not down (${st})`;
+  }
   if (kind === 'add-server')
     return states.length >= LIMITS.maxServers
       ? `cannot add a server: ${LIMITS.maxServers} is the most`
@@ -272,11 +380,11 @@ export function normalizeScenario(input: unknown): Scenario {
   // A named server or broker shard must exist when the action runs (ids are given out in order),
   // and a server action must be one the world can take then (the engine refuses the rest alike).
   const states: ServerLifecycle[] = Array.from({ length: s.servers }, () => 'up');
-  const hashing = s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing';
+  const drains = leaveDrains(s);
   for (const [i, e] of s.timeline.entries()) {
     const broker = e.action === 'crash-broker' || e.action === 'recover-broker';
     const limit = broker ? s.brokerShards : states.length;
-    if (e.server !== undefined && e.action !== 'add-server' && e.server >= limit) {
+    if (e.server !== undefined && e.action !== 'add-server' && e.action !== 'deploy' && e.server >= limit) {
       const what = broker ? 'broker shard' : 'server';
       throw new ScenarioError(
         `timeline.${i}.server`,
@@ -288,10 +396,7 @@ export function normalizeScenario(input: unknown): Scenario {
       const field = e.server !== undefined ? `timeline.${i}.server` : `timeline.${i}.action`;
       throw new ScenarioError(field, `${field}: ${why} at ${e.atS} s (${e.action})`);
     }
-    const target = actionTarget(states, e.server);
-    if (e.action === 'add-server') states.push('up');
-    else if (e.action === 'remove-server') states[target] = hashing ? 'draining' : 'removed';
-    else if (e.action === 'crash-server') states[target] = 'crashed';
+    stepStates(states, e.action, e.server, drains);
   }
   return s;
 }

@@ -1,4 +1,6 @@
 import type { Coordinator } from './coordinator';
+import type { ServerLeaves } from './mechanisms/drain';
+import type { Heartbeats } from './mechanisms/heartbeats';
 import { NONE } from './model/servers';
 import type { Scenario } from './scenario';
 import type { HashingStrategy } from './strategies/hashing';
@@ -28,6 +30,8 @@ export interface SettledParts {
   hashing: HashingStrategy | null;
   pubsub: PubSubStrategy | null;
   coordinator: Coordinator;
+  heartbeats: Heartbeats;
+  leaves: ServerLeaves;
 }
 
 /**
@@ -37,16 +41,24 @@ export interface SettledParts {
  * an up server that owns it (hashing), and subscribed there (pub/sub).
  */
 export function checkSettled(p: SettledParts): SettledReport {
-  const { w, hashing, pubsub, coordinator } = p;
+  const { w, hashing, pubsub, coordinator, heartbeats, leaves } = p;
   const pool = w.pool;
   const violations: SettledViolation[] = [];
   const up = pool.up();
   const members = hashing !== null ? [...coordinator.placement.members] : [];
 
-  if (coordinator.changesPending > 0 || coordinator.crashesUndetected > 0)
+  let unnoticed = 0;
+  for (let u = 0; u < heartbeats.unnoticed.length; u++) unnoticed += heartbeats.unnoticed[u]!;
+  if (
+    coordinator.changesPending > 0 ||
+    coordinator.crashesUndetected > 0 ||
+    coordinator.deploysPending > 0 ||
+    leaves.active > 0 ||
+    unnoticed > 0
+  )
     violations.push({
       invariant: 'queue',
-      message: `${coordinator.changesPending} membership change(s) in flight or waiting, ${coordinator.crashesUndetected} crash(es) undetected`,
+      message: `${coordinator.changesPending} membership change(s) in flight or waiting, ${coordinator.crashesUndetected} crash(es) undetected, ${coordinator.deploysPending} deploy(s) rolling, ${leaves.active} server(s) leaving, ${unnoticed} client(s) yet to notice a dead server`,
     });
   const draining = pool.state.flatMap((st, i) => (st === 'draining' ? [i] : []));
   if (draining.length > 0)
@@ -108,11 +120,37 @@ export function checkSettled(p: SettledParts): SettledReport {
 export function settleTimeS(s: Scenario, changes = 1): number {
   const propagationS = s.coordPropagationMs / 1000;
   const reconnectS = (2 * s.clientRttMs + s.connectSetupMs) / 1000;
-  const perChange = 2 * propagationS + s.drainS + 2 * reconnectS + 0.02;
+  // A leave (remove-server or one server of a deploy) by `drain`.
+  const leaveS =
+    s.drain === 'kill'
+      ? 0
+      : s.drain === 'lame-duck'
+        ? Math.max(s.drainGraceS, s.drainCloseS)
+        : Math.min(s.drainCloseS, s.terminationGraceS);
+  const perChange = 2 * propagationS + Math.max(s.drainS, leaveS) + 2 * reconnectS + 0.02;
+  // A deploy restarts every server in turn (at most LIMITS.maxServers of them; the timeline's
+  // server count bounds it in practice).
+  const deployS = s.timeline.some((e) => e.action === 'deploy')
+    ? s.timeline.filter((e) => e.action === 'deploy').length *
+      (s.servers + s.timeline.filter((e) => e.action === 'add-server').length) *
+      (leaveS + 0.2)
+    : 0;
+  const backoffS = s.reconnect === 'immediate' ? 0 : s.reconnectMaxMs / 1000;
+  // Everyone reconnecting through the accept queues of the servers left. Retries in step (no
+  // jitter) come in waves, each landing at most a backlog per server: waves × (a SYN retry + a
+  // backoff) bounds it; at worst the accept rate does.
+  const others = Math.max(1, s.servers - 1);
+  const acceptS = Math.max(
+    (2 * s.users) / (s.acceptPerS * others),
+    (s.users / (Math.max(1, s.listenBacklog) * others)) * (1 + backoffS),
+  );
   return (
-    s.failureDetectionS +
+    Math.max(s.failureDetectionS, s.heartbeatIntervalS + s.heartbeatTimeoutS) +
     Math.max(1, changes) * perChange +
-    5 * (s.reconnectBackoffMs / 1000 + reconnectS) +
+    deployS +
+    acceptS +
+    5 * (backoffS + reconnectS) +
+    4 +
     1
   );
 }

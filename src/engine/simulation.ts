@@ -4,6 +4,7 @@ import { Coordinator } from './coordinator';
 import {
   E_ACK_TIMEOUT,
   E_BROKER_OUT,
+  E_BUFFER_OUT,
   E_CONNECT_AT_SERVER,
   E_DB_DONE,
   E_DETECT_CRASH,
@@ -11,6 +12,9 @@ import {
   E_KAFKA_COMMIT,
   E_KAFKA_CONSUME,
   E_FINALIZE,
+  E_HEARTBEAT_DETECT,
+  E_HEARTBEAT_TICK,
+  E_LEAVE_TICK,
   E_POLL,
   E_POLL_RESPONSE,
   E_PUBLISH_AT_BROKER,
@@ -20,6 +24,7 @@ import {
   E_RECONNECT,
   E_RECOVER_AT_DB,
   E_RECOVERED,
+  E_RESUBSCRIBE,
   E_SECOND,
   E_SEND,
   E_SUBSCRIBE,
@@ -28,8 +33,11 @@ import {
   E_WRITE_AT_DB,
 } from './events';
 import { Connections } from './mechanisms/connections';
+import { Backpressure } from './mechanisms/backpressure';
 import { Delivery } from './mechanisms/delivery';
 import { AtLeastOnce } from './mechanisms/acks';
+import { ServerLeaves } from './mechanisms/drain';
+import { Heartbeats } from './mechanisms/heartbeats';
 import { Meter } from './mechanisms/meter';
 import { Sequencing } from './mechanisms/sequencing';
 import { Workload } from './mechanisms/workload';
@@ -79,6 +87,8 @@ export class Simulation {
   private readonly workload: Workload;
   private readonly coordinator: Coordinator;
   private readonly meter: Meter;
+  private readonly heartbeats: Heartbeats;
+  private readonly leaves: ServerLeaves;
   private readonly views: Views;
   /** The kernel's event handler (kept off the public API: only the kernel calls it). */
   private readonly dispatcher: Dispatcher;
@@ -115,6 +125,7 @@ export class Simulation {
             ? new RedisCluster(w.users, w.rooms, s.brokerShards, s.brokerReplicas, s.clusterPublish)
             : null,
         );
+        if (s.slowConsumerShare > 0) this.pubsub.backpressure = new Backpressure(w, this.pubsub);
         break;
       default: {
         const delivery = (this.delivery = new Delivery(w, true, budgets.migrationBufferBytes));
@@ -147,6 +158,8 @@ export class Simulation {
     for (let u = 0; u < n && sample.length < sampleN; u += stride) sample.push(u);
     const sampleUsers = Uint32Array.from(sample);
 
+    const heartbeats = (this.heartbeats = new Heartbeats(w, connections));
+    const leaves = (this.leaves = new ServerLeaves(w, connections));
     this.coordinator = new Coordinator(
       w,
       this.strategy,
@@ -155,6 +168,8 @@ export class Simulation {
       connections,
       this.delivery,
       sampleUsers,
+      heartbeats,
+      leaves,
     );
     this.meter = new Meter(w, db, brokers, this.polling);
     this.views = new Views({
@@ -170,6 +185,10 @@ export class Simulation {
       coordinator: this.coordinator,
       meter: this.meter,
       sampleUsers,
+      connections,
+      workload: this.workload,
+      heartbeats,
+      leaves,
     });
     this.dispatcher = new Dispatcher(
       s.timeline,
@@ -183,12 +202,15 @@ export class Simulation {
       connections,
       this.meter,
       this.coordinator,
+      heartbeats,
+      leaves,
     );
 
     // t = 0: servers, steady state, recurring machinery, the scripted timeline.
     this.coordinator.start(s.servers);
     this.strategy.warmStart();
     this.meter.start();
+    this.heartbeats.start();
     this.workload.start();
     s.timeline.forEach((e, i) => k.scheduleAt(Math.round(e.atS * 1e6), E_TIMELINE, i));
   }
@@ -319,6 +341,8 @@ export class Simulation {
       hashing: this.hashing,
       pubsub: this.pubsub,
       coordinator: this.coordinator,
+      heartbeats: this.heartbeats,
+      leaves: this.leaves,
     });
   }
 }
@@ -341,6 +365,8 @@ class Dispatcher {
     private readonly connections: Connections,
     private readonly meter: Meter,
     private readonly coordinator: Coordinator,
+    private readonly heartbeats: Heartbeats,
+    private readonly leaves: ServerLeaves,
   ) {}
 
   handle(k: Kernel): void {
@@ -384,7 +410,17 @@ class Dispatcher {
       case E_VIEW_CHANGE:
         return this.coordinator.onViewChange(k.a, k.b);
       case E_DETECT_CRASH:
-        return this.coordinator.onDetectCrash(k.a);
+        return this.coordinator.onDetectCrash(k.a, k.b);
+      case E_HEARTBEAT_DETECT:
+        return this.heartbeats.onDetect(k.a, k.b, k.c);
+      case E_HEARTBEAT_TICK:
+        return this.heartbeats.onTick();
+      case E_LEAVE_TICK:
+        return this.leaves.onTick(k.a, k.b);
+      case E_BUFFER_OUT:
+        return this.pubsub!.backpressure!.onOut(k.a, k.b, k.c, k.d);
+      case E_RESUBSCRIBE:
+        return this.pubsub!.backpressure!.onResubscribe(k.a);
       case E_DRAIN_TICK:
         return this.coordinator.onDrainTick(k.a);
       case E_FINALIZE:

@@ -26,6 +26,8 @@ export const MsgKind = {
   Gap: 10,
   /** A recovery fetch (`seq > last_seen`): client → DB, and its answer DB → client. */
   Recovery: 11,
+  /** A heartbeat ping on a traced connection (server → client). */
+  Heartbeat: 12,
 } as const;
 export type MsgKind = (typeof MsgKind)[keyof typeof MsgKind];
 
@@ -106,6 +108,20 @@ export interface Totals {
   clusterBusMessages: number;
   /** Largest backlog of one Kafka-like consumer (endpoint server), in messages. */
   consumerLagMax: number;
+
+  // ── Liveness, capacity and deploys (MECHANISMS.md; issue 11) ──
+  /** Connection attempts a server at `maxConnectionsPerServer` refused (retries included). */
+  connectionsRejected: number;
+  /** Subscribers (endpoint servers) the broker cut off at an output-buffer limit. */
+  bufferDisconnects: number;
+  /** Longest accept queue seen on any server (never above `listenBacklog`). */
+  connectQueueMax: number;
+  /** Connection attempts dropped at a full listen backlog (each retried by TCP after 1 s, then 3 s). */
+  connectDropped: number;
+  /** Heartbeat detection delay of clients that noticed a dead server (crash to notice), ms. */
+  detectionMs: { mean: number; max: number };
+  /** Share of broker traffic (publishes + deliveries) on the busiest shard (0 with no traffic). */
+  hottestShardShare: number;
 }
 
 /**
@@ -217,6 +233,73 @@ export interface LiveSnapshot {
   timeline: ActionReport[];
   /** Bumps whenever ring/membership changes (re-read `ringView`). */
   ringVersion: number;
+  /** Liveness, capacity and deploys (issue 11). */
+  liveness?: LivenessView;
+}
+
+/** Liveness, capacity and deploys as the page draws them (issue 11; MECHANISMS.md). */
+export interface LivenessView {
+  /** Per server (indexed by id, every server ever started). */
+  servers: {
+    id: number;
+    /** Connections waiting in its accept queue now (`acceptPerS` sets them up one at a time). */
+    acceptQueue: number;
+    /** Queue length beyond which new attempts are dropped (`listenBacklog`). */
+    listenBacklog: number;
+    /** Its connection cap (`maxConnectionsPerServer`; 0 = none): draw it as a line on its bar. */
+    maxConnections: number;
+    /** False while it refuses new connections (leaving, restarting, crashed or gone). */
+    accepting: boolean;
+    /** Clients of its last crash that have not noticed yet (they go red one by one as they do). */
+    clientsUnnoticed: number;
+    /**
+     * Crashed with clients yet to notice: simulated second by which the last of them will have
+     * (crash + interval + timeout), for a countdown. Null otherwise.
+     */
+    detectionDeadlineS: number | null;
+  }[];
+  /** Servers leaving now (`remove-server` or a deploy's restart), with the clients they still hold. */
+  leaving: {
+    server: number;
+    purpose: 'remove' | 'restart';
+    phase: 'grace' | 'closing';
+    clientsHeld: number;
+    elapsedS: number;
+  }[];
+  /** The rolling deploy in progress: servers in turn, how many have started, deploys waiting. */
+  deploy: { order: number[]; done: number; waiting: number } | null;
+  /**
+   * Reconnect attempts per 100 ms over the last 10 s (oldest first): a herd is a spike, jitter a
+   * smear. `startS` is the first bin's start.
+   */
+  reconnectSeries: { binMs: number; startS: number; counts: Uint32Array };
+  /** Traced users (every `traceStride`-th) and, for each, 1 while its connection is dead but unnoticed. */
+  tracedUsers: number[];
+  tracedUnnoticed: number[];
+  /** Output buffers of the broker → slow-server links (empty when every server keeps up). */
+  outputBuffers: {
+    server: number;
+    /** Messages queued (kernel socket buffers + Redis). */
+    queuedMsgs: number;
+    /** KiB in Redis's own buffer (beyond the kernel's share): the gauge, against the limits. */
+    redisKb: number;
+    hardKb: number;
+    softKb: number;
+    /** Cut off by the broker: its users' messages are lost until it resubscribes. */
+    cut: boolean;
+  }[];
+  /**
+   * `roomPopularity: "zipf"`: the hottest room (id 0), its expected share of messages (1/H(n, s)),
+   * the share it has had so far, its broker shard, and every shard's traffic so far (publishes +
+   * deliveries; empty without a broker). Null when popularity is uniform.
+   */
+  hotRoom: {
+    room: number;
+    expectedShare: number;
+    messageShare: number;
+    shard: number;
+    shardTraffic: number[];
+  } | null;
 }
 
 /** A Redis Cluster as the page draws it: masters with their slot ranges and replicas, and the bus. */

@@ -3,7 +3,11 @@ import type { Broker } from './model/broker';
 import type { Database } from './model/database';
 import { NONE } from './model/servers';
 import type { Coordinator } from './coordinator';
+import type { Connections } from './mechanisms/connections';
 import type { Delivery } from './mechanisms/delivery';
+import type { ServerLeaves } from './mechanisms/drain';
+import type { Heartbeats } from './mechanisms/heartbeats';
+import type { Workload } from './mechanisms/workload';
 import type { Meter } from './mechanisms/meter';
 import type { Sequencing } from './mechanisms/sequencing';
 import type { HashingStrategy } from './strategies/hashing';
@@ -15,6 +19,7 @@ import type {
   KafkaView,
   ActionReport,
   LiveSnapshot,
+  LivenessView,
   Result,
   RingView,
   SampleView,
@@ -39,6 +44,10 @@ export interface ViewParts {
   coordinator: Coordinator;
   meter: Meter;
   sampleUsers: Uint32Array;
+  connections: Connections;
+  workload: Workload;
+  heartbeats: Heartbeats;
+  leaves: ServerLeaves;
 }
 
 /**
@@ -88,7 +97,7 @@ export class Views {
     const { w, db, brokers, meter, coordinator } = this.p;
     const k = w.kernel;
     const s = w.scenario;
-    const totals = { ...w.t, pendingDeliveries: 0 };
+    const totals = { ...this.totalsNow(), pendingDeliveries: 0 };
     totals.pendingDeliveries = totals.expectedDeliveries - totals.deliveries - totals.lostDeliveries;
     return {
       nowUs: k.now,
@@ -122,6 +131,80 @@ export class Views {
       migration: coordinator.migrationInfo(),
       timeline: this.reportsNow(),
       ringVersion: coordinator.ringVersion,
+      liveness: this.liveness(),
+    };
+  }
+
+  /** Totals with their nested figures copied (the live counters keep changing). */
+  private totalsNow(): Totals {
+    const w = this.p.w;
+    return {
+      ...w.t,
+      detectionMs: { ...w.t.detectionMs },
+      hottestShardShare: this.hottestShardShare(),
+    };
+  }
+
+  /** Share of broker traffic on the busiest shard (set once the hot-rooms module counts it). */
+  hottestShardShare(): number {
+    return this.p.pubsub?.hottestShardShare() ?? 0;
+  }
+
+  /** Liveness, capacity and deploys, for the page. O(servers + traced users). */
+  liveness(): LivenessView {
+    const { w, connections, heartbeats, leaves, coordinator } = this.p;
+    const k = w.kernel;
+    const s = w.scenario;
+    const pool = w.pool;
+    const servers: LivenessView['servers'] = [];
+    for (let i = 0; i < pool.count; i++) {
+      const crashAt = heartbeats.crashAtUs[i]!;
+      const unnoticed = heartbeats.unnoticedBy[i]!;
+      servers.push({
+        id: i,
+        acceptQueue: connections.accept.queueLength(i, k.now),
+        listenBacklog: s.listenBacklog,
+        maxConnections: s.maxConnectionsPerServer,
+        accepting: pool.state[i] === 'up' && pool.accepting[i] === true,
+        clientsUnnoticed: unnoticed,
+        detectionDeadlineS:
+          pool.state[i] === 'crashed' && unnoticed > 0 && crashAt >= 0
+            ? (crashAt + (s.heartbeatIntervalS + s.heartbeatTimeoutS) * 1e6) / 1e6
+            : null,
+      });
+    }
+    const traced: number[] = [];
+    const unnoticedTraced: number[] = [];
+    if (w.traceStride > 0 && w.push)
+      for (let u = 0; u < w.users; u += w.traceStride) {
+        traced.push(u);
+        unnoticedTraced.push(heartbeats.unnoticed[u]!);
+      }
+    return {
+      servers,
+      leaving: leaves.infos(),
+      deploy: coordinator.deployInfo(),
+      reconnectSeries: connections.policy.series(k.now),
+      tracedUsers: traced,
+      tracedUnnoticed: unnoticedTraced,
+      outputBuffers: this.p.pubsub?.backpressure?.fill(pool.count, k.now) ?? [],
+      hotRoom: this.hotRoom(),
+    };
+  }
+
+  /** The hottest room (Zipf popularity) and its broker shard's load. */
+  private hotRoom(): LivenessView['hotRoom'] {
+    const { w, workload, pubsub } = this.p;
+    const expected = workload.popularity.hottestRoomShare();
+    if (expected === null) return null;
+    const sent = w.t.messagesSent;
+    const traffic = pubsub !== null ? Array.from(pubsub.shardTraffic) : [];
+    return {
+      room: 0,
+      expectedShare: expected,
+      messageShare: sent > 0 ? w.roomSeq[0]! / sent : 0,
+      shard: pubsub !== null ? pubsub.shardOfTopic(0) : -1,
+      shardTraffic: traffic,
     };
   }
 
@@ -216,7 +299,7 @@ export class Views {
 
   result(wallMs: number): Result {
     const w = this.p.w;
-    const totals: Totals = { ...w.t, pendingDeliveries: this.countPending() };
+    const totals: Totals = { ...this.totalsNow(), pendingDeliveries: this.countPending() };
     return {
       scenario: w.scenario,
       totals,
@@ -256,7 +339,10 @@ export class Views {
       p.db.bytes +
       p.strategy.memoryBytes() +
       (p.delivery?.memoryBytes() ?? 0) +
-      (p.seqs?.memoryBytes() ?? 0)
+      (p.seqs?.memoryBytes() ?? 0) +
+      p.heartbeats.memoryBytes() +
+      p.workload.popularity.memoryBytes() +
+      p.connections.policy.attempts.byteLength
     );
   }
 }

@@ -297,6 +297,10 @@ function actionLabel(kind: ActionKind, server?: number): string {
       return 'Crash broker';
     case 'recover-broker':
       return 'Recover broker';
+    case 'restart-server':
+      return `Restart${id}`;
+    case 'deploy':
+      return 'Deploy';
   }
 }
 

@@ -40,7 +40,9 @@ describe('fuzz scenario generator', () => {
     expect(some((s) => s.dbMaxQueue === 0)).toBe(true);
     expect(some((s) => s.brokerMaxQueue === 0)).toBe(true);
     expect(some((s) => s.pollIntervalS === 3600)).toBe(true);
-    expect(some((s) => s.reconnectBackoffMs === 0)).toBe(true);
+    expect(some((s) => s.reconnectBaseMs === 0)).toBe(true);
+    expect(some((s) => s.broker === 'kafka' && s.sequenceNumbers)).toBe(true);
+    expect(some((s) => s.slowConsumerShare > 0)).toBe(true);
     expect(some((s) => s.failureDetectionS === 0)).toBe(true);
     // Same-instant actions, and actions at t = 0.
     expect(some((s) => s.timeline.some((e, i) => i > 0 && s.timeline[i - 1]!.atS === e.atS))).toBe(true);

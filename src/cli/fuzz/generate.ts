@@ -103,6 +103,49 @@ function timeline(
   return acceptedTimeline(s.strategy, s.servers, raw);
 }
 
+/** Delivery-guarantee fields (MECHANISMS.md), in combinations the schema accepts. */
+function guarantees(r: Rng): Partial<ScenarioInput> {
+  const broker = pick(r, ['redis', 'redis', 'redis-cluster', 'kafka'] as const);
+  const sequenceNumbers = r.next() < 0.5;
+  return {
+    sequenceNumbers,
+    recovery: sequenceNumbers ? pick(r, ['none', 'db'] as const) : 'none',
+    idempotent: sequenceNumbers && r.next() < 0.7,
+    delivery: pick(r, ['at-most-once', 'at-least-once'] as const),
+    ackTimeoutMs: field(r, { min: 1, max: 600_000, typical: [5, 5000] }),
+    broker,
+    brokerReplicas: r.int(6),
+    clusterPublish: pick(r, ['publish', 'spublish'] as const),
+    partitions: field(r, { min: 1, max: 1024, typical: [1, 64], round: true }),
+    consumerCommit: pick(r, ['after-processing', 'before-processing'] as const),
+    autoCommitIntervalMs: field(r, { min: 1, max: 3_600_000, typical: [100, 10_000] }),
+  };
+}
+
+/** Liveness, capacity and deploy fields (MECHANISMS.md). */
+function liveness(r: Rng): Partial<ScenarioInput> {
+  return {
+    heartbeatIntervalS: field(r, { min: 0, max: 3600, typical: [1, 30], zeroOk: true }),
+    heartbeatTimeoutS: field(r, { min: 0, max: 3600, typical: [1, 30], zeroOk: true }),
+    reconnect: pick(r, ['immediate', 'exponential', 'exponential-jitter'] as const),
+    reconnectBaseMs: field(r, { min: 0, max: 600_000, typical: [50, 5000], zeroOk: true }),
+    reconnectMaxMs: field(r, { min: 0, max: 3_600_000, typical: [500, 30_000], zeroOk: true }),
+    reconnectJitter: field(r, { min: 0, max: 1, typical: [0.1, 1], zeroOk: true }),
+    acceptPerS: field(r, { min: 1e-3, max: 1e9, typical: [100, 50_000] }),
+    listenBacklog: field(r, { min: 0, max: 10_000_000, typical: [16, 4096], round: true, zeroOk: true }),
+    maxConnectionsPerServer:
+      r.next() < 0.6 ? 0 : field(r, { min: 1, max: LIMITS.maxUsers, typical: [10, 100_000], round: true }),
+    slowConsumerShare: r.next() < 0.6 ? 0 : field(r, { min: 0, max: 1, typical: [0.05, 1] }),
+    slowConsumerMsgsPerS: field(r, { min: 1e-3, max: 1e9, typical: [1, 10_000] }),
+    drain: pick(r, ['lame-duck', 'grace-period', 'kill'] as const),
+    drainGraceS: field(r, { min: 0, max: 3600, typical: [0.5, 30], zeroOk: true }),
+    drainCloseS: field(r, { min: 0, max: 3600, typical: [1, 200], zeroOk: true }),
+    terminationGraceS: field(r, { min: 0, max: 3600, typical: [1, 60], zeroOk: true }),
+    roomPopularity: pick(r, ['uniform', 'zipf'] as const),
+    zipfS: field(r, { min: 0, max: 10, typical: [0.5, 2], zeroOk: true }),
+  };
+}
+
 /** A scenario before time-boxing: any valid combination. */
 export function randomScenario(seed: number): ScenarioInput {
   const r = new Rng(seed, 'fuzz');
@@ -145,9 +188,11 @@ export function randomScenario(seed: number): ScenarioInput {
     lbPolicy: pick(r, ['least-connections', 'round-robin', 'random'] as const),
     coordPropagationMs: field(r, { min: 0, max: 60_000, typical: [5, 500], zeroOk: true }),
     failureDetectionS: field(r, { min: 0, max: 600, typical: [0.5, 10], zeroOk: true }),
-    reconnectBackoffMs: field(r, { min: 0, max: 600_000, typical: [50, 5000], zeroOk: true }),
     drainS: field(r, { min: 0, max: 3600, typical: [0.5, 30], zeroOk: true }),
     tracedUsers: field(r, { min: 0, max: 10_000, typical: [1, 500], round: true, zeroOk: true }),
+    networkJitter: r.next() < 0.3 ? 0 : field(r, { min: 0, max: 2, typical: [0.05, 0.5] }),
+    ...guarantees(r),
+    ...liveness(r),
   };
 }
 

@@ -10,6 +10,9 @@ const crash: ScenarioInput = {
   messagesPerUserPerMin: 20,
   durationS: 40,
   failureDetectionS: 3,
+  // Clients notice the crash 3 s after it (heartbeats: no ping interval, a 3 s timeout), as the LB does.
+  heartbeatIntervalS: 0,
+  heartbeatTimeoutS: 3,
   timeline: [{ atS: 10, action: 'crash-server' }],
 };
 

@@ -39,6 +39,9 @@ const base = {
   messagesPerUserPerMin: 30,
   durationS: 40,
   failureDetectionS: 3,
+  // Clients notice a crash 3 s after it (heartbeats: no ping interval, a 3 s timeout), as the LB does.
+  heartbeatIntervalS: 0,
+  heartbeatTimeoutS: 3,
 } as const;
 
 describe('sequence numbers, recovery and idempotency: exactly once, in order', () => {
@@ -55,6 +58,17 @@ describe('sequence numbers, recovery and idempotency: exactly once, in order', (
     expect(t.recoveryReads).toBeGreaterThan(0);
     // Every recovery read is a real DB read.
     expect(t.dbReads).toBe(t.recoveryReads);
+  });
+
+  it('through a pub/sub server crash noticed by default heartbeats (20–45 s later)', () => {
+    const { heartbeatIntervalS: _i, heartbeatTimeoutS: _t, ...rest } = base;
+    const t = expectExactlyOnceInOrder({
+      ...rest,
+      durationS: 70,
+      strategy: 'pubsub',
+      timeline: [{ atS: 10, action: 'crash-server' }],
+    }).result.totals;
+    expect(t.recoveredDeliveries, 'recovered after the late reconnects').toBeGreaterThan(0);
   });
 
   it('a quiet room recovers on reconnect, not only on the next message', () => {

@@ -7,6 +7,7 @@ import type { Connections } from './connections';
 import type { Hop } from './hop';
 import type { AtLeastOnce } from './acks';
 import type { Sequencing } from './sequencing';
+import { RoomPopularity } from './hotRooms';
 
 /**
  * The users' sends: a superposition of per-user Poisson processes (one pending event for all),
@@ -21,6 +22,8 @@ export class Workload {
   seqs: Sequencing | null = null;
   /** At-least-once acks, told of each message routed (set when `delivery` is "at-least-once"). */
   acks: AtLeastOnce | null = null;
+  /** Who sends next (uniform over users, or Zipf over rooms). */
+  readonly popularity: RoomPopularity;
 
   constructor(
     private readonly w: World,
@@ -31,6 +34,7 @@ export class Workload {
     const s = w.scenario;
     this.writeUp = w.hop(w.procUs, w.clientHopUs + 2 * w.dcHopUs, 3);
     this.ratePerUs = (s.users * s.messagesPerUserPerMin) / 60 / 1e6;
+    this.popularity = new RoomPopularity(w);
   }
 
   /**
@@ -50,7 +54,7 @@ export class Workload {
   onSend(): void {
     const w = this.w;
     const k = w.kernel;
-    const u = w.rngSend.int(w.users);
+    const u = this.popularity.pickSender(w.rngSend);
     this.nextSendUs += w.rngSend.exp(1 / this.ratePerUs);
     k.scheduleAt(Math.round(this.nextSendUs), E_SEND);
     const t0 = packTime(k.now);

@@ -36,6 +36,12 @@ export function zeroTotals(): Totals {
     orderViolations: 0,
     clusterBusMessages: 0,
     consumerLagMax: 0,
+    connectionsRejected: 0,
+    bufferDisconnects: 0,
+    connectQueueMax: 0,
+    connectDropped: 0,
+    detectionMs: { mean: 0, max: 0 },
+    hottestShardShare: 0,
   };
 }
 

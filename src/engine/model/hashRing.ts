@@ -11,11 +11,15 @@ export class HashRing {
   /** Server owning each point (parallel to `points`). */
   owners = new Uint16Array(0);
 
-  constructor(readonly vnodes: number) {}
+  constructor(
+    readonly vnodes: number,
+    /** Mixed into every point's hash, as if the servers had other names (0: the classic ring). */
+    readonly salt = 0,
+  ) {}
 
   /** Builds a ring for `servers` from scratch. */
-  static build(servers: readonly number[], vnodes: number): HashRing {
-    const r = new HashRing(vnodes);
+  static build(servers: readonly number[], vnodes: number, salt = 0): HashRing {
+    const r = new HashRing(vnodes, salt);
     for (const s of servers) r.add(s);
     return r;
   }
@@ -33,7 +37,8 @@ export class HashRing {
     if (this.has(server)) return;
     const n = this.vnodes;
     const pts: [number, number][] = [];
-    for (let i = 0; i < n; i++) pts.push([hashPair(server, i), server]);
+    const name = this.salt === 0 ? server : hashPair(server, this.salt);
+    for (let i = 0; i < n; i++) pts.push([hashPair(name, i), server]);
     pts.sort(comparePoint);
     const P = this.points;
     const O = this.owners;
@@ -87,7 +92,7 @@ export class HashRing {
   }
 
   clone(): HashRing {
-    const r = new HashRing(this.vnodes);
+    const r = new HashRing(this.vnodes, this.salt);
     r.points = this.points.slice();
     r.owners = this.owners.slice();
     return r;

@@ -19,6 +19,8 @@ export class ServerPool {
   readonly conns: number[] = [];
   readonly lbPending: number[] = [];
   readonly lbKnowsDead: boolean[] = [];
+  /** False while a server is up but leaving or restarting (it refuses new connections). */
+  readonly accepting: boolean[] = [];
   readonly handled: number[] = [];
   readonly handledLastS: number[] = [];
   private rrNext = 0;
@@ -39,6 +41,7 @@ export class ServerPool {
     this.conns[id] = 0;
     this.lbPending[id] = 0;
     this.lbKnowsDead[id] = false;
+    this.accepting[id] = true;
     this.handled[id] = 0;
     this.handledLastS[id] = 0;
     return id;
@@ -61,7 +64,7 @@ export class ServerPool {
   /** Whether the LB would send a client there (it keeps sending to a crashed server until it notices). */
   routable(srv: number): boolean {
     const st = this.state[srv];
-    return st === 'up' || (st === 'crashed' && !this.lbKnowsDead[srv]);
+    return (st === 'up' && this.accepting[srv] === true) || (st === 'crashed' && !this.lbKnowsDead[srv]);
   }
 
   /** The LB's choice by policy among routable servers; NONE when there is none. */

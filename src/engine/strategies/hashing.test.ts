@@ -3,7 +3,15 @@ import { SimHarness, expectNear } from '../testing/harness';
 import { HashRing } from '../model/hashRing';
 import { hashInt } from '../core/hash';
 
-const base = { users: 20_000, servers: 4, messagesPerUserPerMin: 6, durationS: 40 };
+// Clients notice a crash after a fixed 3 s here (heartbeats are tested in their own module).
+const base = {
+  users: 20_000,
+  servers: 4,
+  messagesPerUserPerMin: 6,
+  durationS: 40,
+  heartbeatIntervalS: 0,
+  heartbeatTimeoutS: 3,
+};
 
 describe('simple (modulo) hashing', () => {
   it('moves ≈ N/(N+1) of users when a server is added, each reconnecting once', () => {

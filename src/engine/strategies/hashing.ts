@@ -132,7 +132,10 @@ export class RingHashing extends HashingStrategy {
 
   placementOf(members: readonly number[]): Placement {
     const sorted = [...members].sort((a, b) => a - b);
-    return { members: sorted, ring: HashRing.build(sorted, this.w.scenario.vnodes) };
+    return {
+      members: sorted,
+      ring: HashRing.build(sorted, this.w.scenario.vnodes, this.w.scenario.ringSalt),
+    };
   }
   withAdded(p: Placement, srv: number): Placement {
     if (p.members.includes(srv)) return p;

@@ -5,6 +5,7 @@ import {
   copyFlags,
   copyId,
   E_BROKER_OUT,
+  E_BUFFER_OUT,
   E_PUBLISH_AT_BROKER,
   E_PUSH_AT_SERVER,
   E_SUBSCRIBE,
@@ -13,6 +14,7 @@ import {
   F_ROOM,
   packCopy,
 } from '../events';
+import type { Backpressure, BufferSink } from '../mechanisms/backpressure';
 import type { Connections } from '../mechanisms/connections';
 import { KafkaLog, type RecordSink } from '../mechanisms/kafka';
 import { MsgKind, NodeId, type ActionReport } from '../types';
@@ -24,7 +26,7 @@ import type { Strategy } from './strategy';
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
  */
-export class PubSubStrategy implements Strategy, RecordSink {
+export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
@@ -41,6 +43,10 @@ export class PubSubStrategy implements Strategy, RecordSink {
   /** Per-server marks for counting distinct servers without allocating. */
   private readonly stamp = new Int32Array(64).fill(-1);
   private stampEpoch = 0;
+  /** Slow consumers' output buffers (null when every server keeps up). Set by the composition root. */
+  backpressure: Backpressure | null = null;
+  /** Broker traffic (publishes + deliveries) per shard, for the hottest shard's share. */
+  readonly shardTraffic: Float64Array;
 
   constructor(
     private readonly w: World,
@@ -56,6 +62,7 @@ export class PubSubStrategy implements Strategy, RecordSink {
     this.toBroker = w.hop(0, 2 * w.dcHopUs, 6);
     this.brokerToServer = w.hop(0, w.dcHopUs, 7);
     this.lBrokerOut = brokers.map(() => k.addLane(-1));
+    this.shardTraffic = new Float64Array(brokers.length);
     this.subscribeHop = w.hop(0, w.dcHopUs, 8, false);
   }
 
@@ -64,8 +71,7 @@ export class PubSubStrategy implements Strategy, RecordSink {
     this.kafka?.start();
     for (let u = 0; u < w.users; u++) {
       const srv = w.pool.pick();
-      this.connections.place(u, srv);
-      this.subServer[u] = srv;
+      if (this.connections.place(u, srv)) this.subServer[u] = srv;
     }
   }
 
@@ -120,7 +126,19 @@ export class PubSubStrategy implements Strategy, RecordSink {
   }
 
   onSubscribe(u: number, srv: number): void {
+    // A server the broker has cut off subscribes again all at once when it reconnects.
+    if (this.backpressure?.cut[srv] === 1) return;
     if (this.w.conn[u] === srv && this.w.pool.state[srv] !== 'crashed') this.subServer[u] = srv;
+  }
+
+  dropSubscriptions(srv: number): void {
+    this.onCrashDetected(srv);
+  }
+
+  resubscribe(srv: number): void {
+    const w = this.w;
+    if (w.pool.state[srv] === 'crashed') return;
+    for (let u = 0; u < w.users; u++) if (w.conn[u] === srv) this.subServer[u] = srv;
   }
 
   onPublishAtBroker(target: number, seq: number, t0: number, d: number): void {
@@ -136,6 +154,7 @@ export class PubSubStrategy implements Strategy, RecordSink {
       work = Math.max(1, this.distinctSubscribedServers(target, copyId(d)));
     }
     const shard = this.shardOf(target, d);
+    this.shardTraffic[shard]! += 1;
     const doneUs = this.brokers[shard]!.admit(k.now, work);
     if (doneUs < 0) {
       // Backlog full, or the shard is down: at-most-once, the publish is gone, and the sender's
@@ -161,6 +180,11 @@ export class PubSubStrategy implements Strategy, RecordSink {
     k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
   }
 
+  /** Broker shard of room `room`'s topic (room topics), or of user `room`'s topic (user topics). */
+  shardOfTopic(topic: number): number {
+    return this.shardOf(topic, packCopy(this.w.scenario.topic === 'room' ? F_ROOM : 0, 0));
+  }
+
   /** Broker shard of a topic (user topics and room topics hash alike: Redis Cluster key slots). */
   private shardOf(topic: number, d: number): number {
     const flags = copyFlags(d);
@@ -175,7 +199,15 @@ export class PubSubStrategy implements Strategy, RecordSink {
   onBrokerOut(target: number, seq: number, t0: number, d: number): void {
     const w = this.w;
     const flags = copyFlags(d);
-    if (!this.brokers[this.shardOf(target, d)]!.done()) {
+    const shard = this.shardOf(target, d);
+    const before = w.t.brokerDeliveries;
+    this.routeOut(target, seq, t0, d, flags, shard);
+    this.shardTraffic[shard]! += w.t.brokerDeliveries - before;
+  }
+
+  private routeOut(target: number, seq: number, t0: number, d: number, flags: number, shard: number): void {
+    const w = this.w;
+    if (!this.brokers[shard]!.done()) {
       // Died in the broker's queue with a crash.
       w.lose(flags & F_ROOM ? w.membersOf(target) - 1 : 1);
       return;
@@ -230,6 +262,17 @@ export class PubSubStrategy implements Strategy, RecordSink {
   }
 
   private fanout(r: number, seq: number, t0: number, srv: number, copy: number): void {
+    const bp = this.backpressure;
+    if (bp !== null && bp.buffers(srv)) {
+      // A slow consumer: the copy waits in its output buffer, or is lost if the broker cut it off.
+      if (!bp.enqueue(r, seq, t0, srv)) this.w.lose(1);
+      return;
+    }
+    this.fanoutNow(r, seq, t0, srv, copy);
+  }
+
+  /** Broker → endpoint server, now (`copy`: the copy's flags, e.g. a Kafka replay). */
+  fanoutNow(r: number, seq: number, t0: number, srv: number, copy = 0): void {
     const w = this.w;
     const k = w.kernel;
     const delayUs = this.brokerToServer.send(E_PUSH_AT_SERVER, r, seq, t0, packCopy(copy, srv), r, seq);
@@ -279,6 +322,7 @@ export class PubSubStrategy implements Strategy, RecordSink {
     w.kernel.forEachPending((type, a, _b, _c, d) => {
       if (type === E_PUBLISH_AT_BROKER || type === E_BROKER_OUT)
         pending += copyFlags(d) & F_ROOM ? w.membersOf(a) - 1 : 1;
+      else if (type === E_BUFFER_OUT && this.backpressure!.live(d)) pending++;
     });
     if (this.kafka !== null) pending += this.kafka.pendingCopies();
     return pending;
@@ -325,5 +369,16 @@ export class PubSubStrategy implements Strategy, RecordSink {
       (this.cluster?.bytes ?? 0) +
       (this.kafka?.memoryBytes() ?? 0)
     );
+  }
+
+  /** Share of broker traffic on the busiest shard (0 before any). */
+  hottestShardShare(): number {
+    let sum = 0;
+    let max = 0;
+    for (const x of this.shardTraffic) {
+      sum += x;
+      if (x > max) max = x;
+    }
+    return sum > 0 ? max / sum : 0;
   }
 }

@@ -1,8 +1,10 @@
 import type { Rng } from '../core/rng';
 import {
   ACTIONS,
-  actionTarget,
+  leaveDrains,
   refusalOf,
+  stepStates,
+  type Scenario,
   type ActionKind,
   type ServerLifecycle,
   type Strategy,
@@ -17,18 +19,16 @@ export function acceptedTimeline(
   strategy: Strategy,
   servers: number,
   entries: readonly TimelineEntry[],
+  drain: Scenario['drain'] = 'lame-duck',
 ): TimelineEntry[] {
-  const hashing = strategy === 'modulo-hashing' || strategy === 'consistent-hashing';
+  const drains = leaveDrains({ strategy, drain });
   const states: ServerLifecycle[] = Array.from({ length: servers }, () => 'up');
   const out: TimelineEntry[] = [];
   for (const e of [...entries].sort((x, y) => x.atS - y.atS)) {
     const broker = e.action === 'crash-broker' || e.action === 'recover-broker';
     if (!broker && e.server !== undefined && e.server >= states.length && e.action !== 'add-server') continue;
     if (refusalOf(e.action, e.server, states) !== null) continue;
-    const target = actionTarget(states, e.server);
-    if (e.action === 'add-server') states.push('up');
-    else if (e.action === 'remove-server') states[target] = hashing ? 'draining' : 'removed';
-    else if (e.action === 'crash-server') states[target] = 'crashed';
+    stepStates(states, e.action, e.server, drains);
     out.push(e);
   }
   return out;
@@ -43,7 +43,7 @@ export function randomTimeline(
   rng: Rng,
   strategy: Strategy,
   servers: number,
-  opts: { fromS: number; toS: number; count: number; brokerShards?: number },
+  opts: { fromS: number; toS: number; count: number; brokerShards?: number; drain?: Scenario['drain'] },
 ): TimelineEntry[] {
   const brokerShards = opts.brokerShards ?? 1;
   const raw: TimelineEntry[] = [];
@@ -63,5 +63,5 @@ export function randomTimeline(
     // are dropped); a broker shard only one that exists.
     raw.push(named ? { atS, action, server: rng.int(broker ? brokerShards : servers + 2) } : { atS, action });
   }
-  return acceptedTimeline(strategy, servers, raw);
+  return acceptedTimeline(strategy, servers, raw, opts.drain);
 }
