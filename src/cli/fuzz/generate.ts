@@ -146,8 +146,12 @@ function liveness(r: Rng): Partial<ScenarioInput> {
   };
 }
 
-/** A scenario before time-boxing: any valid combination. */
-export function randomScenario(seed: number): ScenarioInput {
+/**
+ * A scenario before time-boxing: any valid combination. With `mechanisms` false the
+ * MECHANISMS.md fields (delivery guarantees; liveness, capacity and deploys) keep their defaults:
+ * the base model alone. The same seed gives the same base fields either way.
+ */
+export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
   const r = new Rng(seed, 'fuzz');
   const u = users(r);
   const servers = r.next() < 0.6 ? 1 + r.int(8) : r.next() < 0.6 ? 9 + r.int(24) : 33 + r.int(32);
@@ -191,8 +195,7 @@ export function randomScenario(seed: number): ScenarioInput {
     drainS: field(r, { min: 0, max: 3600, typical: [0.5, 30], zeroOk: true }),
     tracedUsers: field(r, { min: 0, max: 10_000, typical: [1, 500], round: true, zeroOk: true }),
     networkJitter: r.next() < 0.3 ? 0 : field(r, { min: 0, max: 2, typical: [0.05, 0.5] }),
-    ...guarantees(r),
-    ...liveness(r),
+    ...(mechanisms ? { ...guarantees(r), ...liveness(r) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --runs N --seed S [--max-wall-s W] [--events-per-run E] [--max-run-s R] [--json]`
+ * `npm run fuzz -- --runs N --seed S [--max-wall-s W] [--events-per-run E] [--max-run-s R] [--json] [--base-only]`
+ * (`--base-only`: leave the MECHANISMS.md fields at their defaults)
  *
  * Run i fuzzes the scenario generated from seed S + i, so any failure reproduces alone with
  * `--runs 1 --seed <its seed>`. Prints one line per failure and a summary line; exits 1 when a
@@ -17,6 +18,10 @@ export interface FuzzOptions {
   eventsPerRun: number;
   maxRunS: number;
   json: boolean;
+  /** Draw the MECHANISMS.md fields too (off: `--base-only`). */
+  mechanisms: boolean;
+  /** Seeds not run: open engine bugs, each named where it is passed (`--skip 37,55`). */
+  skip: number[];
   verbose: boolean;
   failuresFile: string | null;
 }
@@ -40,7 +45,7 @@ export interface FuzzSummary {
 }
 
 const USAGE =
-  'usage: npm run fuzz -- [--runs N] [--seed S] [--max-wall-s W] [--events-per-run E] [--max-run-s R] [--json] [--verbose] [--failures FILE]';
+  'usage: npm run fuzz -- [--runs N] [--seed S] [--max-wall-s W] [--events-per-run E] [--max-run-s R] [--json] [--verbose] [--failures FILE] [--base-only] [--skip S1,S2]';
 
 export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
   const o: FuzzOptions = {
@@ -50,6 +55,8 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
     eventsPerRun: 300_000,
     maxRunS: 1.5,
     json: false,
+    mechanisms: true,
+    skip: [],
     verbose: false,
     failuresFile: null,
   };
@@ -84,6 +91,14 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
       case '--json':
         o.json = true;
         break;
+      case '--base-only':
+        o.mechanisms = false;
+        break;
+      case '--skip': {
+        const v = argv[++i] ?? '';
+        o.skip = v.split(',').map((x) => num(a, x, true, 0));
+        break;
+      }
       case '--verbose':
         o.verbose = true;
         break;
@@ -112,9 +127,13 @@ export function fuzz(o: FuzzOptions, log: (line: string) => void): FuzzSummary {
       break;
     }
     const seed = o.seed + i;
+    if (o.skip.includes(seed)) {
+      log(`skip seed ${seed} (an open bug, named where --skip is passed)`);
+      continue;
+    }
     let scenario;
     try {
-      scenario = timeBox(randomScenario(seed), o.eventsPerRun);
+      scenario = timeBox(randomScenario(seed, o.mechanisms), o.eventsPerRun);
     } catch (e) {
       // The generator promises valid scenarios: a refused one is a failure of the fuzz itself.
       s.runs++;
@@ -122,7 +141,7 @@ export function fuzz(o: FuzzOptions, log: (line: string) => void): FuzzSummary {
       const failure = {
         seed,
         failures: [`generator: ${(e as Error).message}`],
-        scenario: randomScenario(seed),
+        scenario: randomScenario(seed, o.mechanisms),
       };
       s.failures.push(failure);
       log(`FAIL seed ${seed}: ${failure.failures[0]}`);

@@ -143,7 +143,7 @@ export class Delivery {
       return;
     }
     if (flags & F_GHOST) {
-      if (!this.seen(r, seq)) w.t.lostDeliveries++;
+      if (!this.seen(r, seq)) w.lose(1);
       return;
     }
     if (flags & (F_OLD | F_TWIN | F_REPLAY)) {
