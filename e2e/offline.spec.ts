@@ -113,7 +113,7 @@ test('from a sub-path of a plain static file server, online and then offline', a
   }
 });
 
-test('installable: Chromium finds no installability error (and does find one without the manifest)', async ({
+test('installable: Chromium finds no installability error (and does find some on a page that is not installable)', async ({
   baseURL,
 }) => {
   // A persistent profile: test contexts are incognito, where Chromium never offers to install.
@@ -132,8 +132,11 @@ test('installable: Chromium finds no installability error (and does find one wit
         (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }
       ).installabilityErrors.map((e) => e.errorId);
     expect(await errors()).toEqual([]);
-    await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.remove());
-    expect(await errors()).toContain('no-manifest');
+    // The same query on a page that cannot be installed must report errors, so the check above is
+    // not vacuous. (Removing the manifest link from the live page proved unreliable: Chromium may
+    // keep the manifest it fetched.)
+    await page.goto('about:blank');
+    await expect.poll(async () => (await errors()).length, { timeout: 10_000 }).toBeGreaterThan(0);
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
