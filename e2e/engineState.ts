@@ -29,6 +29,8 @@ export interface HookState {
     timeline: { atS: number; action: string; server: number }[];
   } | null;
   notices: string[];
+  /** Work the page owes: actions the engine has not answered, an address-bar write due. */
+  pending: { acts: number; url: boolean };
   mode: 'single' | 'compare';
   compareServers: number | null;
 }
@@ -66,3 +68,14 @@ export async function serverField(page: Page): Promise<number> {
 
 /** Notices that say the scenario was not valid (the state the page must never reach). */
 export const VALIDATION = /not valid|refused, the scenario|Scenario not valid|engine refused the scenario/i;
+
+/** Waits until the page owes nothing: every action answered, the address bar written. */
+export async function nothingOwed(page: Page, timeout = 5000): Promise<void> {
+  await expect
+    .poll(async () => (await hook(page)).pending, {
+      timeout,
+      intervals: [40],
+      message: 'page still owes work',
+    })
+    .toEqual({ acts: 0, url: false });
+}

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, waitSimTime } from './helpers';
-import { VALIDATION, hook, settled } from './engineState';
+import { VALIDATION, hook, nothingOwed, settled } from './engineState';
 
 async function noticeTexts(page: Page): Promise<string[]> {
   return (await hook(page)).notices;
@@ -63,7 +63,7 @@ test('two quick + clicks add exactly two servers and the field shows the engineâ
   await expect.poll(async () => (await hook(page)).page.timeline.length).toBe(2);
   await fieldMatchesEngine(page, 6);
   // The URL reproduces it: reopened, the run reaches the same six servers.
-  await page.waitForTimeout(300); // the URL is written at most every 150 ms
+  await nothingOwed(page); // the URL is written at most every 150 ms
   await page.reload();
   await waitSimTime(page, 1);
   const h = await settled(page);

@@ -64,6 +64,7 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
 
   let runTimer: ReturnType<typeof setTimeout> | null = null;
   let urlTimer: ReturnType<typeof setTimeout> | null = null;
+  let actsInFlight = 0;
   let lastSummary = -Infinity;
   let summaryVersion = -1;
 
@@ -168,7 +169,9 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     }
     forkIfInPast();
     const runAtAct = world.runId;
+    actsInFlight++;
     void sim.act(kind, server).then(({ report, error }) => {
+      actsInFlight--;
       const st = store.getState();
       if (kind === 'crash-server' && server !== undefined && (error || world.runId !== runAtAct))
         crashing.delete(server);
@@ -241,6 +244,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
             }
           : null,
         notices: s.notices.map((n) => n.text),
+        /** Work the page owes: actions the engine has not answered, an address-bar write due. */
+        pending: { acts: actsInFlight, url: urlTimer !== null },
         mode: getViewFlags().mode,
         /** Servers up in the compare lanes (null outside compare mode). */
         compareServers: getCompareServers(),
