@@ -1,3 +1,4 @@
+import { PairSet } from '../core/pairSet';
 import { BufferPush, MigrationBuffer } from '../model/migrationBuffer';
 import { NONE } from '../model/servers';
 import {
@@ -34,6 +35,14 @@ export class Delivery {
    * very message came already.
    */
   private readonly seenBelow: Uint32Array;
+  /**
+   * Dual-send pairs whose old-owner copy has reached the client, as (recipient, seq), until the
+   * twin (or its ghost) settles. The old copy comes first or never (the twin takes the same
+   * jittered hops, then maybe a buffer), so the twin only has to ask this exact set whether its
+   * message was settled already — however far behind the newest it is (a 32-message window
+   * guessed "had" for older ones, and lost count of them: fuzz seed 37).
+   */
+  private readonly settledPairs = new PairSet();
   /** Copies new owners keep for moving users during a migration. */
   readonly buffer: MigrationBuffer;
   /**
@@ -85,8 +94,10 @@ export class Delivery {
     // A replayed copy settles only if it arrives: its first try was counted already.
     if (flags & (F_OLD | F_REPLAY)) return;
     if (flags & F_TWIN) {
-      // Same hop, same message: it settles no earlier than the old owner's copy would arrive.
-      if (!this.seen(r, seq)) this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
+      // The old owner's copy came already: the pair is settled. Otherwise the ghost takes the same
+      // hop as that copy, so it settles no earlier than the copy would arrive.
+      if (!this.settledPairs.take(r, seq))
+        this.toClient.send(E_PUSH_AT_CLIENT, r, seq, 0, F_TWIN | F_GHOST, r, seq);
       return;
     }
     this.w.lose(1);
@@ -124,31 +135,39 @@ export class Delivery {
     const w = this.w;
     const seqs = this.seqs;
     const acks = this.acks;
+    // A twin (or its ghost) after its old-owner copy: that copy settled the message's account.
+    const settled = flags & F_TWIN ? this.settledPairs.take(r, seq) : false;
+    if (flags & F_GHOST) {
+      // The twin was lost; the message is lost unless the old owner's copy came.
+      if (!settled) w.lose(1);
+      return;
+    }
+    if (flags & F_OLD) this.settledPairs.add(r, seq);
     if (flags & F_REPLAY && !this.seen(r, seq) && !w.recovers && !w.resends) {
       // A Kafka-like replay brings a copy whose first try was lost (replays come after the crash
       // is detected, long after any first try would have arrived): it is no longer lost.
       w.t.lostDeliveries--;
     }
-    if (acks !== null && !(flags & F_GHOST) && acks.onReceipt(r, seq) && seqs === null) {
+    if (acks !== null && acks.onReceipt(r, seq) && seqs === null) {
       // A copy sent again (or its original, late): without sequence numbers the application
       // cannot tell, and sees it twice.
       w.t.duplicateDeliveries++;
       return;
     }
     if (seqs !== null) {
-      // Sequence numbers: every copy, twin or not, is told apart by (room, seq).
-      if (flags & F_GHOST) {
-        if (!seqs.has(r, seq)) w.lose(1);
-      } else seqs.onArrive(r, seq, t0);
+      // Sequence numbers: every copy, twin or not, is told apart by (room, seq). Without resends
+      // or replays, a single copy, an old-owner copy and a twin whose old copy never came are the
+      // message's only copy to arrive.
+      seqs.onArrive(r, seq, t0, !settled && !w.resends && !(flags & F_REPLAY));
       return;
     }
-    if (flags & F_GHOST) {
-      if (!this.seen(r, seq)) w.lose(1);
+    if (settled) {
+      // Already received through the old owner: the client drops it by message id.
+      w.t.duplicateDeliveries++;
       return;
     }
-    if (flags & (F_OLD | F_TWIN | F_REPLAY)) {
+    if (flags & F_REPLAY) {
       if (this.seen(r, seq)) {
-        // Already received through the other owner: the client drops it by message id.
         w.t.duplicateDeliveries++;
         return;
       }
@@ -163,7 +182,7 @@ export class Delivery {
   }
 
   /**
-   * Whether user r has message `seq` already (dual-send copies only; copies more than 32
+   * Whether user r has message `seq` already (Kafka-like replays only; copies more than 32
    * messages behind the newest count as had).
    */
   private seen(r: number, seq: number): boolean {
@@ -215,16 +234,16 @@ export class Delivery {
       if (type !== E_PUSH_AT_SERVER && type !== E_PUSH_AT_CLIENT) return;
       const flags = type === E_PUSH_AT_SERVER ? copyFlags(d) : d;
       if (flags & F_OLD) return;
-      if (flags & F_TWIN && this.seen(a, b)) return;
+      if (flags & F_TWIN && this.settledPairs.has(a, b)) return;
       pending++;
     });
     this.buffer.forEachCopy((u, seq) => {
-      if (!this.seen(u, seq)) pending++;
+      if (!this.settledPairs.has(u, seq)) pending++;
     });
     return pending;
   }
 
   memoryBytes(): number {
-    return this.buffer.bytes + this.seenBelow.byteLength;
+    return this.buffer.bytes + this.seenBelow.byteLength + this.settledPairs.bytes;
   }
 }

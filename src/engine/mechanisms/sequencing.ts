@@ -88,11 +88,26 @@ export class Sequencing {
     return win === 0 ? this.mark[r]! : this.mark[r]! + 32 - Math.clz32(win);
   }
 
-  /** A pushed copy of `seq` (sent at `t0`) reaches client r. */
-  onArrive(r: number, seq: number, t0: number): void {
+  /**
+   * A pushed copy of `seq` (sent at `t0`) reaches client r. `only`: no other copy of the message
+   * can have reached r (no resends, replays or earlier dual-send copy), so if the client counts it
+   * as had, the number slid out of its window unreceived: the client takes the copy for a
+   * duplicate all the same. An idempotent client drops it and the application never sees the
+   * message (lost); another hands it over, late.
+   */
+  onArrive(r: number, seq: number, t0: number, only = false): void {
     const w = this.w;
     const t = w.t;
     if (this.has(r, seq)) {
+      if (only) {
+        if (this.idempotent) w.lose(1);
+        else {
+          t.deliveries++;
+          w.metrics.recordLatency(ageUs(w.kernel.now, t0));
+          if (!this.recovers && seq < this.topReceived[r]!) t.orderViolations++;
+        }
+        return;
+      }
       if (this.idempotent) t.duplicatesDropped++;
       else t.duplicateDeliveries++;
       if (w.traced(r))

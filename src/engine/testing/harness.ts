@@ -56,6 +56,29 @@ export class SimHarness {
   }
 }
 
+/**
+ * Runs `scenario` to its end and checks conservation — delivered + lost + pending = expected,
+ * with pending and lost ≥ 0 — at `checks` evenly spaced instants (the oracle pinned fuzz seeds
+ * are held to). Returns the final Result.
+ */
+export function expectConservedThroughout(scenario: ScenarioInput, checks = 40, label = 'scenario'): Result {
+  const sim = createSimulation(scenario);
+  const endUs = Math.round(sim.scenario.durationS * 1e6) + 1;
+  let r: Result | null = null;
+  for (let i = 1; i <= checks; i++) {
+    sim.runUntil(Math.round((endUs * i) / checks));
+    r = sim.result();
+    const t = r.totals;
+    const at = `${label} at ${sim.nowUs / 1e6} s`;
+    expect(t.deliveries + t.lostDeliveries + t.pendingDeliveries, `${at}: delivered + lost + pending`).toBe(
+      t.expectedDeliveries,
+    );
+    expect(t.pendingDeliveries, `${at}: pending`).toBeGreaterThanOrEqual(0);
+    expect(t.lostDeliveries, `${at}: lost`).toBeGreaterThanOrEqual(0);
+  }
+  return r!;
+}
+
 /** |actual − expected| ≤ relTol·|expected|, with a readable failure. */
 export function expectNear(actual: number, expected: number, relTol: number, label = 'value'): void {
   const err = Math.abs(actual - expected) / Math.max(1e-12, Math.abs(expected));
