@@ -434,7 +434,7 @@ class Dispatcher {
       case E_KAFKA_COMMIT:
         return this.pubsub!.kafka!.onCommitTick();
       case E_ACK_TIMEOUT:
-        return this.acks!.onAckTimeout(k.a, k.b, k.c);
+        return this.acks!.onAckTimeout(k.a, k.b, k.c, k.d);
     }
   }
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SimHarness } from '../testing/harness';
+import { memoryBudgetBytes } from '../../cli/fuzz/checks';
+import type { Kernel } from '../core/kernel';
+import { E_ACK_TIMEOUT } from '../events';
+import { normalizeScenario } from '../scenario';
+import { createSimulation } from '../simulation';
+import { World } from '../world';
+import { AtLeastOnce } from './acks';
+import { expectConservedThroughout, SimHarness } from '../testing/harness';
 import type { ScenarioInput } from '../scenario';
 
 const crash: ScenarioInput = {
@@ -88,5 +95,112 @@ describe('at-least-once', () => {
       idempotent: true,
     });
     expect(behind).toBe(0);
+  });
+});
+
+/**
+ * Fuzz seed 55 (`npm run fuzz -- --runs 1 --seed 55`), as plain data: at-least-once with a 1 ms
+ * ack timeout against 10 s of server processing. Resent every millisecond while the first copy was
+ * still on its way, the copies in flight reached 243 MB (the run was stopped by the wall guard).
+ */
+const SEED_55: ScenarioInput = {
+  strategy: 'modulo-hashing',
+  seed: 1989968629,
+  durationS: 109.10740697190025,
+  users: 206,
+  servers: 3,
+  pollIntervalS: 12.420238385560914,
+  pollJitterS: 5.984892701056672,
+  messagesPerUserPerMin: 10.440026394923828,
+  roomSize: 3,
+  vnodes: 2000,
+  networkRttMs: 0,
+  networkJitter: 0.09009982517917213,
+  clientRttMs: 3.9894386827425414,
+  dbQueryMs: 0.42159633467653895,
+  dbConcurrency: 6,
+  dbMaxQueue: 208,
+  serverProcessingMs: 10000,
+  connectSetupMs: 6.184909156233374,
+  brokerCapacityPerS: 7864.992808221063,
+  brokerMaxQueue: 28,
+  brokerShards: 8,
+  lbPolicy: 'round-robin',
+  coordPropagationMs: 24.107782129627854,
+  failureDetectionS: 0,
+  drainS: 1.297956058198454,
+  tracedUsers: 0,
+  sequenceNumbers: true,
+  idempotent: true,
+  delivery: 'at-least-once',
+  ackTimeoutMs: 1,
+  broker: 'redis-cluster',
+  brokerReplicas: 3,
+  clusterPublish: 'spublish',
+  partitions: 5,
+  consumerCommit: 'before-processing',
+  autoCommitIntervalMs: 591.4754229487066,
+  heartbeatIntervalS: 2.1346474662624617,
+  heartbeatTimeoutS: 3.26680304652461,
+  reconnect: 'immediate',
+  reconnectBaseMs: 2191.865985215565,
+  reconnectMaxMs: 6298.484795820152,
+  reconnectJitter: 0.007447906982101721,
+  acceptPerS: 1311.1709184537583,
+  listenBacklog: 730,
+  slowConsumerShare: 0.15219798824920594,
+  slowConsumerMsgsPerS: 8.851780798986528,
+  drain: 'kill',
+  drainGraceS: 2.063356684918783,
+  drainCloseS: 18.375134474479378,
+  terminationGraceS: 0.0012658043715205898,
+  zipfS: 10,
+};
+
+describe('resends back off (pinned fuzz seed 55)', () => {
+  it('a 1 ms timeout against a 10 s trip: 13 resends a copy, memory bounded, nothing lost', () => {
+    const sim = createSimulation(SEED_55);
+    // Copies of messages committed 17 s before the end have had their whole trip and back-off.
+    const settledS = SEED_55.durationS! - 17;
+    sim.runUntil(settledS * 1e6);
+    const early = sim.result().totals;
+    sim.run();
+    const t = sim.result().totals;
+    // A copy arrives 10 s (processing) + about 2 ms (client hop) after its first send. Resends
+    // go at 1, 3, 7, …, 2^k − 1 ms: 2^13 − 1 = 8,191 ms is the last before it arrives, and at
+    // 16,383 ms it has been received. So 13 resends for every copy whose trip is over, at most 13
+    // for the others (not one a millisecond: 10,000).
+    expect(t.redeliveries).toBeGreaterThanOrEqual(13 * early.expectedDeliveries);
+    expect(t.redeliveries).toBeLessThanOrEqual(13 * t.expectedDeliveries);
+    // At least once: every copy of a message committed before then has arrived; idempotent, once.
+    expect(t.deliveries).toBeGreaterThanOrEqual(early.expectedDeliveries);
+    expect(t.duplicateDeliveries).toBe(0);
+    expect(t.lostDeliveries).toBe(0);
+    expect(sim.memoryBytes()).toBeLessThanOrEqual(memoryBudgetBytes(sim.scenario));
+    expectConservedThroughout(SEED_55, 20, 'seed 55');
+  });
+
+  it('waits 1, 2, 4, … times the timeout between resends, then a minute each, until the client has it', () => {
+    const w = new World(
+      normalizeScenario({ strategy: 'modulo-hashing', users: 2, roomSize: 2, ackTimeoutMs: 1000 }),
+    );
+    const resentAtS: number[] = [];
+    const acks = new AtLeastOnce(w, { resend: () => resentAtS.push(w.kernel.now / 1e6) });
+    const handler = {
+      handle: (k: Kernel) => {
+        if (k.type === E_ACK_TIMEOUT) acks.onAckTimeout(k.a, k.b, k.c, k.d);
+      },
+    };
+    // User 0 sends message 1 at t = 0; user 1 never acknowledges it until 500 s.
+    acks.track(0, 0, 1, 0);
+    w.kernel.runUntil(500e6, Infinity, handler);
+    acks.onReceipt(1, 1);
+    w.kernel.runUntil(1000e6, Infinity, handler);
+    // Resend k goes out after waits 1 + 2 + … + 2^(k−1) s = 2^k − 1 s while a wait is under 60 s
+    // (1, 3, 7, 15, 31, 63 s), then every 60 s: 123, 183, …, 483 s; none once it is received.
+    const want = [1, 3, 7, 15, 31, 63];
+    for (let at = 123; at < 500; at += 60) want.push(at);
+    expect(resentAtS).toEqual(want);
+    expect(w.t.redeliveries).toBe(want.length);
   });
 });

@@ -2,7 +2,8 @@ import { hasSeq, markSeq } from '../core/seqWindow';
 import { E_ACK_TIMEOUT } from '../events';
 import type { World } from '../world';
 
-/** Messages above the received mark a client's receipt window tracks. */
+/** Longest wait between two resends of one copy (µs): TCP's retransmission timer stops doubling near here. */
+export const MAX_RESEND_INTERVAL_US = 60_000_000;
 
 /** Whoever can send one recipient's copy again by today's routing (the push strategies). */
 export interface Resender {
@@ -12,22 +13,29 @@ export interface Resender {
 /**
  * At-least-once delivery (MECHANISMS.md): the client acknowledges each copy to its endpoint server,
  * which acknowledges upstream; a copy not acknowledged within `ackTimeoutMs` of being sent is sent
- * again by the current routing (so it reaches a user who has moved), every `ackTimeoutMs` until it
- * is. `redeliveries` counts the copies sent again. A transport loss is then not a loss.
+ * again by the current routing (so it reaches a user who has moved), and again until it is, each
+ * wait twice the one before (`ackTimeoutMs`, 2×, 4×, …) up to {@link MAX_RESEND_INTERVAL_US} (or
+ * `ackTimeoutMs` if longer), as TCP backs off its retransmission timer. Without the back-off a
+ * timeout far shorter than the trip (1 ms against 10 s of processing: fuzz seed 55) resent every
+ * copy a thousand times a second while the first was still on its way, and the copies in flight
+ * grew without bound; with it, a copy has at most about log2(trip ÷ timeout) resends in flight.
+ * `redeliveries` counts the copies sent again. A transport loss is then not a loss.
  *
  * The ack's way back (a client hop and a datacenter hop, tens of ms) is taken as shorter than the
  * timeout (seconds): at the timeout, "acknowledged" is "the client has it".
  *
  * Per user a received mark and a 32-message window (what the client's transport has received,
  * told apart from what its application saw); copies more than 32 behind the newest count as
- * received. The timeouts wait in one fixed-delay kernel lane (O(1), no allocation).
+ * received. The timeouts wait in fixed-delay kernel lanes, one per back-off step (O(1), no
+ * allocation).
  */
 export class AtLeastOnce {
   /** Per user: every message up to this number has been received. */
   private readonly mark: Uint32Array;
   /** Per user: bit i set when message mark + 1 + i has been received. */
   private readonly window: Uint32Array;
-  private readonly lane: number;
+  /** Kernel lane of each back-off step: step k waits min(ackTimeout × 2^k, the cap). */
+  private readonly lanes: number[] = [];
 
   constructor(
     private readonly w: World,
@@ -35,7 +43,12 @@ export class AtLeastOnce {
   ) {
     this.mark = new Uint32Array(w.users);
     this.window = new Uint32Array(w.users);
-    this.lane = w.kernel.addLane(Math.round(w.scenario.ackTimeoutMs * 1000));
+    const baseUs = Math.max(1, Math.round(w.scenario.ackTimeoutMs * 1000));
+    const capUs = Math.max(baseUs, MAX_RESEND_INTERVAL_US);
+    for (let waitUs = baseUs; ; waitUs *= 2) {
+      this.lanes.push(w.kernel.addLane(Math.min(waitUs, capUs)));
+      if (waitUs >= capUs) break;
+    }
   }
 
   /** The chat service sent message `seq` of `room` (from `sender`) to every other member: await acks. */
@@ -45,7 +58,7 @@ export class AtLeastOnce {
     const members = w.membersOf(room);
     for (let i = 0; i < members; i++) {
       const r = first + i;
-      if (r !== sender) w.kernel.scheduleLane(this.lane, E_ACK_TIMEOUT, r, seq, t0, 0);
+      if (r !== sender) w.kernel.scheduleLane(this.lanes[0]!, E_ACK_TIMEOUT, r, seq, t0, 0);
     }
     // The sender's own message is not sent to it: mark it received so its window stays tight.
     markSeq(this.mark, this.window, sender, seq);
@@ -63,12 +76,13 @@ export class AtLeastOnce {
     return false;
   }
 
-  /** No ack within the timeout: send it again, and wait again. */
-  onAckTimeout(r: number, seq: number, t0: number): void {
+  /** No ack within wait number `step`: send it again, and wait twice as long (up to the cap). */
+  onAckTimeout(r: number, seq: number, t0: number, step: number): void {
     if (this.received(r, seq)) return;
     this.w.t.redeliveries++;
     this.resender.resend(r, seq, t0);
-    this.w.kernel.scheduleLane(this.lane, E_ACK_TIMEOUT, r, seq, t0, 0);
+    const next = Math.min(step + 1, this.lanes.length - 1);
+    this.w.kernel.scheduleLane(this.lanes[next]!, E_ACK_TIMEOUT, r, seq, t0, next);
   }
 
   memoryBytes(): number {
