@@ -233,7 +233,9 @@ export class Delivery {
     w.kernel.forEachPending((type, a, b, _c, d) => {
       if (type !== E_PUSH_AT_SERVER && type !== E_PUSH_AT_CLIENT) return;
       const flags = type === E_PUSH_AT_SERVER ? copyFlags(d) : d;
-      if (flags & F_OLD) return;
+      // An old-owner copy never counts; nor does a replay: its first try settled the delivery
+      // (delivered or lost), and the replay only turns a loss into a late delivery on arrival.
+      if (flags & (F_OLD | F_REPLAY)) return;
       if (flags & F_TWIN && this.settledPairs.has(a, b)) return;
       pending++;
     });

@@ -118,6 +118,13 @@ export class KafkaLog {
     const w = this.w;
     const off = ++this.end[p]!;
     const slot = p * this.cap + (off & this.mask);
+    const gone = off - this.cap;
+    if (gone > Math.max(this.processed[p]!, this.maxProcessed[p]!)) {
+      // The ring is full: the record `cap` older leaves the log before any consumer processed it
+      // (retention): its copies are lost now, while the slot still says whose they were.
+      this.lostRecords++;
+      w.lose(this.sink.recipientsOf(this.rTarget[slot]!, this.rD[slot]!));
+    }
     this.rTarget[slot] = target;
     this.rSeq[slot] = seq;
     this.rT0[slot] = t0;
@@ -147,6 +154,12 @@ export class KafkaLog {
     const w = this.w;
     const srv = this.owner[p]!;
     const slot = p * this.cap + (off & this.mask);
+    if (this.end[p]! - off >= this.cap) {
+      // Expired on its way to the consumer (counted when it left the ring; its slot is reused).
+      this.processed[p] = off;
+      this.lag[srv] = Math.max(0, this.lag[srv]! - 1);
+      return;
+    }
     if (w.pool.state[srv] === 'crashed') {
       // Died with the consumer. Committed before processing: gone for good.
       if (!this.afterProcessing) {
@@ -210,10 +223,8 @@ export class KafkaLog {
     if (this.lag[best]! > w.t.consumerLagMax) w.t.consumerLagMax = this.lag[best]!;
     for (let off = from + 1; off <= end; off++) {
       if (end - off >= this.cap) {
-        // Left the log's ring: expired.
-        const slot = p * this.cap + (off & this.mask);
-        this.lostRecords++;
-        w.lose(this.sink.recipientsOf(this.rTarget[slot]!, this.rD[slot]!));
+        // Left the log's ring: nothing to replay. Its loss was counted when it left (if no
+        // consumer had processed it; otherwise that first processing settled its copies).
         this.processed[p] = off;
         this.lag[best]!--;
         continue;
@@ -222,12 +233,16 @@ export class KafkaLog {
     }
   }
 
-  /** Copies of records appended and not yet processed (waiting in the log or on their way to a consumer). */
+  /**
+   * Copies of records appended and never processed (waiting in the log or on their way to a
+   * consumer). Records a new owner replays were processed before: their copies were settled then.
+   */
   pendingCopies(): number {
     let n = 0;
     for (let p = 0; p < this.partitions; p++) {
       const end = this.end[p]!;
-      for (let off = Math.max(this.processed[p]! + 1, end - this.cap + 1); off <= end; off++) {
+      const from = Math.max(this.processed[p]!, this.maxProcessed[p]!) + 1;
+      for (let off = Math.max(from, end - this.cap + 1); off <= end; off++) {
         const slot = p * this.cap + (off & this.mask);
         n += this.sink.recipientsOf(this.rTarget[slot]!, this.rD[slot]!);
       }

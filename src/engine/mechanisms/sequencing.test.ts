@@ -327,3 +327,71 @@ describe('the same slide at scale (pinned fuzz seed 130)', () => {
     expect(t.lostDeliveries).toBeGreaterThan(0.9 * t.expectedDeliveries);
   });
 });
+
+/**
+ * Fuzz seed 267 (`npm run fuzz -- --runs 1 --seed 267`), as plain data: modulo hashing, sequence
+ * numbers with DB recovery, a Zipf-hot room of 4 and a DB of 4 connections. A recovery read brings
+ * messages whose pushed copies are still on their way; such a copy, when it comes, is a duplicate
+ * (the read delivered the message), not "the only copy" of a number that slid out of the window.
+ * Counted as a second delivery, it drove pending to −308 (a regression of the seed 127 fix, caught
+ * by the wider hunt).
+ */
+const SEED_267: ScenarioInput = {
+  strategy: 'modulo-hashing',
+  seed: 4165041464,
+  durationS: 21.368,
+  users: 7796,
+  servers: 32,
+  pollIntervalS: 0.001,
+  messagesPerUserPerMin: 2.795538339675865,
+  roomSize: 4,
+  vnodes: 141,
+  networkRttMs: 0,
+  networkJitter: 0.3137622646968455,
+  clientRttMs: 30.72713497399186,
+  dbQueryMs: 1.829183430413876,
+  dbConcurrency: 4,
+  dbMaxQueue: 3831,
+  serverProcessingMs: 0.4266928834113696,
+  connectSetupMs: 18.253155179247624,
+  brokerCapacityPerS: 1538.5661335171824,
+  brokerMaxQueue: 14,
+  brokerShards: 12,
+  topic: 'room',
+  lbPolicy: 'round-robin',
+  coordPropagationMs: 0,
+  failureDetectionS: 1.635125702084779,
+  drainS: 7.713760027192,
+  tracedUsers: 5,
+  sequenceNumbers: true,
+  recovery: 'db',
+  ackTimeoutMs: 3151.816914581215,
+  brokerReplicas: 4,
+  clusterPublish: 'spublish',
+  partitions: 1,
+  autoCommitIntervalMs: 166.11815780382454,
+  heartbeatIntervalS: 24.646025958667284,
+  heartbeatTimeoutS: 17.73025738803994,
+  reconnect: 'immediate',
+  reconnectBaseMs: 0,
+  reconnectMaxMs: 0,
+  reconnectJitter: 0.10727329684986586,
+  acceptPerS: 905.1976320563623,
+  listenBacklog: 789975,
+  maxConnectionsPerServer: 1030194,
+  slowConsumerMsgsPerS: 39.615208515761516,
+  drain: 'kill',
+  drainGraceS: 3600,
+  drainCloseS: 2389.2846854324957,
+  terminationGraceS: 47.3014894313791,
+  roomPopularity: 'zipf',
+  zipfS: 1.327064341324662,
+};
+
+describe('a pushed copy after a recovery read brought its message (pinned fuzz seed 267)', () => {
+  it('is a duplicate: never more deliveries than expected, every delivery accounted', () => {
+    const t = expectConservedThroughout(SEED_267, 40, 'seed 267').totals;
+    expect(t.recoveredDeliveries).toBeGreaterThan(0);
+    expect(t.deliveries).toBeLessThanOrEqual(t.expectedDeliveries);
+  });
+});

@@ -90,21 +90,21 @@ export class Sequencing {
 
   /**
    * A pushed copy of `seq` (sent at `t0`) reaches client r. `only`: no other copy of the message
-   * can have reached r (no resends, replays or earlier dual-send copy), so if the client counts it
-   * as had, the number slid out of its window unreceived: the client takes the copy for a
-   * duplicate all the same. An idempotent client drops it and the application never sees the
-   * message (lost); another hands it over, late.
+   * can have reached r (no resends, replays or earlier dual-send copy). Without recovery (which
+   * may have fetched it) such a copy that the client counts as had slid out of its window
+   * unreceived: the client takes it for a duplicate all the same. An idempotent client drops it
+   * and the application never sees the message (lost); another hands it over, late.
    */
   onArrive(r: number, seq: number, t0: number, only = false): void {
     const w = this.w;
     const t = w.t;
     if (this.has(r, seq)) {
-      if (only) {
+      if (only && !this.recovers) {
         if (this.idempotent) w.lose(1);
         else {
           t.deliveries++;
           w.metrics.recordLatency(ageUs(w.kernel.now, t0));
-          if (!this.recovers && seq < this.topReceived[r]!) t.orderViolations++;
+          if (seq < this.topReceived[r]!) t.orderViolations++;
         }
         return;
       }
