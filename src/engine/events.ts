@@ -23,7 +23,7 @@
  * - DrainTick / Finalize: epoch
  * - RecoverAtDb: user                          (a recovery read on its way to the DB)
  * - Recovered: user, highest seq the read returned
- * - AckTimeout: recipient, seq, t0, back-off step (at-least-once: resend unless acknowledged)
+ * - AckTimeout: room, seq, t0, {@link packCopy}(back-off step, sender's index in the room)
  * - KafkaConsume: partition, offset, assignment generation
  * - KafkaCommit: –                            (auto-commit tick of every consumer)
  * - HeartbeatDetect: user, server, crash time ({@link packTime})

@@ -204,3 +204,89 @@ describe('resends back off (pinned fuzz seed 55)', () => {
     expect(w.t.redeliveries).toBe(want.length);
   });
 });
+
+/**
+ * Fuzz seed 210 (`npm run fuzz -- --runs 1 --seed 210`), as plain data: pub/sub, one room of 4,998,
+ * at-least-once, and servers that accept a connection every 1,000 s, so almost nobody is connected
+ * and nearly every copy waits for its ack: a timer per copy took 43.5 MB (budget 34.8 MB).
+ */
+const SEED_210: ScenarioInput = {
+  strategy: 'pubsub',
+  seed: 144386122,
+  durationS: 0.5,
+  users: 4998,
+  pollIntervalS: 0.003186056451887325,
+  pollJitterS: 0.10233957923421197,
+  messagesPerUserPerMin: 5.931424952813588,
+  roomSize: 4998,
+  vnodes: 13,
+  networkRttMs: 0.11294364368741472,
+  networkJitter: 0,
+  clientRttMs: 407.0593150417143,
+  dbQueryMs: 3.126433202425958,
+  dbConcurrency: 7,
+  dbMaxQueue: 93,
+  serverProcessingMs: 0.09385914085449107,
+  connectSetupMs: 240.16724934905977,
+  brokerCapacityPerS: 57626599.60745184,
+  brokerMaxQueue: 0,
+  brokerShards: 7,
+  topic: 'room',
+  coordPropagationMs: 11.444022640526477,
+  failureDetectionS: 0,
+  drainS: 26.882705168667165,
+  tracedUsers: 9,
+  sequenceNumbers: true,
+  idempotent: true,
+  delivery: 'at-least-once',
+  ackTimeoutMs: 18.36131669173176,
+  brokerReplicas: 2,
+  partitions: 1,
+  autoCommitIntervalMs: 647.1583576296439,
+  heartbeatIntervalS: 1.2579655820142215,
+  heartbeatTimeoutS: 9.379084710908254,
+  reconnect: 'immediate',
+  reconnectBaseMs: 0,
+  reconnectMaxMs: 1634.1029055224697,
+  reconnectJitter: 1,
+  acceptPerS: 0.001,
+  listenBacklog: 230,
+  maxConnectionsPerServer: 98223,
+  slowConsumerMsgsPerS: 6453.27593495417,
+  drainGraceS: 0.7026751251461807,
+  drainCloseS: 152.9186790406748,
+  terminationGraceS: 0,
+  zipfS: 1.452387627753541,
+};
+
+describe('one ack timer per message, not per copy', () => {
+  it('seed 210: a room of 4,998 nobody can reach stays within the memory budget, accounted', () => {
+    const sim = createSimulation(SEED_210).run();
+    expect(sim.memoryBytes()).toBeLessThanOrEqual(memoryBudgetBytes(sim.scenario));
+    const t = sim.result().totals;
+    // Every copy still waiting is sent again: at least one resend per copy not received by the
+    // end (the first wait, 18 ms, ends well before the run's 0.5 s do).
+    expect(t.redeliveries).toBeGreaterThan(0);
+    expectConservedThroughout(SEED_210, 10, 'seed 210');
+  });
+
+  it('what at-least-once adds to memory grows with messages, not with copies', () => {
+    // One room of 1,000 at 20 messages a second for 10 s: about 200 messages, 200,000 copies,
+    // none acknowledged late (a 60 s timeout). A timer per copy would add 200,000 × 33 bytes.
+    const base: ScenarioInput = {
+      strategy: 'modulo-hashing',
+      users: 1000,
+      roomSize: 1000,
+      servers: 4,
+      messagesPerUserPerMin: 1.2,
+      durationS: 10,
+      ackTimeoutMs: 60_000,
+    };
+    const plain = createSimulation(base).run();
+    const acked = createSimulation({ ...base, delivery: 'at-least-once' }).run();
+    const copies = acked.result().totals.expectedDeliveries;
+    expect(copies).toBeGreaterThan(150_000);
+    expect(acked.memoryBytes() - plain.memoryBytes()).toBeLessThan(256 * 1024);
+    expect(acked.result().totals.deliveries).toBe(plain.result().totals.deliveries);
+  });
+});
