@@ -37,8 +37,9 @@ export interface SettledParts {
 /**
  * Checks, read-only, what must hold once every action has had time to finish (issue 8, point 2):
  * no membership change in flight or waiting and no crash undetected; no server draining; every up
- * server a member and every member up (hashing); every user connected when any server is up, to
- * an up server that owns it (hashing), and subscribed there (pub/sub).
+ * server a member and every member up (hashing); every user connected when any server is up (or
+ * the servers it may use full, under `maxConnectionsPerServer`), to an up server that owns it
+ * (hashing), and subscribed there (pub/sub).
  */
 export function checkSettled(p: SettledParts): SettledReport {
   const { w, hashing, pubsub, coordinator, heartbeats, leaves } = p;
@@ -80,10 +81,15 @@ export function checkSettled(p: SettledParts): SettledReport {
     let offOwner = 0;
     let unsubscribed = 0;
     let firstOff = -1;
+    // With `maxConnectionsPerServer`, a user may stay out while the server it belongs on (its
+    // owner; under pub/sub any, the LB may pick each) is full: more users than seats is no fault.
+    const cap = w.scenario.maxConnectionsPerServer;
+    const full = (srv: number) => cap > 0 && pool.state[srv] === 'up' && pool.conns[srv]! >= cap;
+    const allFull = up.every(full);
     for (let u = 0; u < w.users; u++) {
       const c = w.conn[u]!;
       if (c === NONE || pool.state[c] !== 'up') {
-        disconnected++;
+        if (hashing !== null ? !full(hashing.owner[u]!) : !allFull) disconnected++;
         continue;
       }
       if (hashing !== null && hashing.owner[u] !== c) {
@@ -95,7 +101,7 @@ export function checkSettled(p: SettledParts): SettledReport {
     if (disconnected > 0)
       violations.push({
         invariant: 'connected',
-        message: `${disconnected} user(s) not connected to an up server`,
+        message: `${disconnected} user(s) not connected to an up server with room for them`,
       });
     if (offOwner > 0)
       violations.push({

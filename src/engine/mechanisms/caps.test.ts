@@ -127,3 +127,26 @@ describe('connection caps', () => {
     for (const s of sim.result().servers) expect(s.connections).toBeLessThanOrEqual(CAP);
   });
 });
+
+describe('more users than seats (fuzz seed 1217)', () => {
+  // Fuzz seed 1217 ran consistent hashing with 23,999 users on 2 servers capped at 31: its settled
+  // check reported 23,937 users "not connected" — every one of them out only because its owner was
+  // full. A full world is settled; a user out while its server has room is not.
+  for (const strategy of ['consistent-hashing', 'modulo-hashing', 'pubsub'] as const)
+    it(`${strategy}: settled with every server at its cap and the rest waiting`, () => {
+      const sim = createSimulation({
+        strategy,
+        users: 2_000,
+        servers: 2,
+        maxConnectionsPerServer: 31,
+        messagesPerUserPerMin: 0,
+        reconnectMaxMs: 500,
+        durationS: 20,
+      }).run();
+      const servers = sim.result().servers;
+      // Each owner's share of 2,000 users is far above 31: every server fills to exactly its cap.
+      expect(servers.map((s) => s.connections)).toEqual([31, 31]);
+      const report = sim.settledCheck();
+      expect(report.violations).toEqual([]);
+    });
+});
