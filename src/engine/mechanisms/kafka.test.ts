@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SimHarness, expectNear } from '../testing/harness';
 import type { ScenarioInput } from '../scenario';
-import { partitionOf } from './kafka';
+import { memoryBudgetBytes } from '../../cli/fuzz/checks';
+import { createSimulation } from '../simulation';
+import { KAFKA_LOG_BUDGET_BYTES, partitionOf } from './kafka';
 
 const USERS = 2400;
 const SERVERS = 4;
@@ -160,5 +162,24 @@ describe('Kafka-like accounting while records are replayed or expire', () => {
     // Records appended while nobody consumed (a ~1 ms hop after commit, a commit tick of up to 1 s
     // before the crash re-read) less the ring's 1,024: the rest expired unread.
     expectNear(kafka.lostRecords, atDetection - atCrash - 1024, 0.05, 'records expired unread');
+  });
+});
+
+describe('the log is bounded in bytes, like retention.bytes (fuzz seed 726)', () => {
+  it('1,024 busy partitions do not take a gigabyte up front', () => {
+    // 100,000 users at 600 messages a minute over 1,024 partitions: ~977 records/s each, and a
+    // ring sized by time alone would hold 65,536 records (16 bytes each) per partition: 1.07 GB.
+    const scenario = {
+      strategy: 'pubsub',
+      broker: 'kafka',
+      partitions: 1024,
+      users: 100_000,
+      messagesPerUserPerMin: 600,
+    } as const;
+    const sim = createSimulation(scenario);
+    const logBytes = KAFKA_LOG_BUDGET_BYTES + 64 * scenario.users;
+    expect(sim.memoryBytes()).toBeLessThanOrEqual(memoryBudgetBytes(sim.scenario));
+    // The rest of the world is under 1 KB a user: the log took no more than its budget.
+    expect(sim.memoryBytes()).toBeLessThanOrEqual(logBytes + 1024 * scenario.users);
   });
 });

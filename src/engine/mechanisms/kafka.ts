@@ -2,6 +2,9 @@ import { hashInt } from '../core/hash';
 import { E_KAFKA_COMMIT, E_KAFKA_CONSUME, F_ROOM } from '../events';
 import type { World } from '../world';
 
+/** Bytes the log's records may take (all partitions), besides 64 bytes a user. */
+export const KAFKA_LOG_BUDGET_BYTES = 16 * 1024 * 1024;
+
 /** Salt of the partitioner's hash (topic key → partition). */
 const PARTITION_SALT = 0x4b61666b;
 
@@ -33,9 +36,10 @@ export interface RecordSink {
  * records fetched but not yet processed at the crash are lost, and nothing is replayed. A server
  * removed gracefully commits before it leaves (no replay).
  *
- * The log keeps the last `cap` records of each partition in a ring (at most `retentionS` worth):
- * a replay reaching further back finds them expired (lost). Typed arrays only; no allocation per
- * record.
+ * The log keeps the last `cap` records of each partition in a ring (at most `retentionS` worth,
+ * and at most {@link KAFKA_LOG_BUDGET_BYTES} plus 64 bytes a user over all partitions): a record
+ * that leaves it before a consumer processed it is lost; a replay reaching further back finds
+ * nothing to replay. Typed arrays only; no allocation per record.
  */
 export class KafkaLog {
   readonly partitions: number;
@@ -87,8 +91,13 @@ export class KafkaLog {
     // Ring per partition: twice the records of (commit interval + detection + 30 s), within retention.
     const recordsPerS = (s.users * s.messagesPerUserPerMin) / 60 / P;
     const spanS = Math.min(s.retentionS, s.autoCommitIntervalMs / 1000 + s.failureDetectionS + 30);
+    // Bounded by bytes too (16 per record), like Kafka's `retention.bytes`: 16 MB plus 64 bytes a
+    // user over all partitions, so many partitions of a busy log cannot take hundreds of MB up
+    // front (fuzz seed 726: 728 partitions × 65,536 records = 763 MB). Records beyond it expire
+    // sooner than `retentionS` and count as lost when they leave unread.
+    const maxSlots = (KAFKA_LOG_BUDGET_BYTES + 64 * s.users) / 16 / P;
     let cap = 64;
-    while (cap < 2 * recordsPerS * spanS && cap < 1 << 16) cap *= 2;
+    while (cap < 2 * recordsPerS * spanS && cap < 1 << 16 && cap * 2 <= maxSlots) cap *= 2;
     this.cap = cap;
     this.mask = cap - 1;
     this.rTarget = new Int32Array(P * cap);
