@@ -381,7 +381,7 @@ class Dispatcher {
         if (k.a === DbOp.Recover) return this.seqs!.completeRecovery(k.b);
         return this.polling!.completeRead(k.b, k.c);
       case E_POLL_RESPONSE:
-        return this.polling!.onPollResponse(k.b, k.c, k.d);
+        return this.polling!.onPollResponse(k.a, k.b, k.c, k.d);
       case E_SEND:
         return this.workload.onSend();
       case E_WRITE_AT_DB:

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimHarness, erlangC, expectNear } from '../testing/harness';
+import { createSimulation } from '../simulation';
+import { MAX_POLLS_IN_FLIGHT } from './polling';
 
 describe('polling', () => {
   it('reads the DB users/interval times per second', () => {
@@ -126,5 +128,36 @@ describe('polling', () => {
       expect(t.latencyUnrecorded).toBe(0);
       h.expectConservation();
     });
+  });
+});
+
+describe('a client keeps at most six polls open (fuzz seed 1429)', () => {
+  it('an interval far below the round trip gives six polls per round trip, not one per interval', () => {
+    // 100 users poll every 1 ms; a poll takes 500 ms of processing each way plus a 1 ms DB read
+    // (no network delay, no jitter): a round trip of 1,001 ms. Each of a client's six slots
+    // sends again at the first tick after its response: one poll per 1,001.5 ms on average.
+    const users = 100;
+    const durationS = 20;
+    const scenario = {
+      strategy: 'polling',
+      users,
+      pollIntervalS: 0.001,
+      serverProcessingMs: 500,
+      dbQueryMs: 1,
+      networkRttMs: 0,
+      clientRttMs: 0,
+      networkJitter: 0,
+      messagesPerUserPerMin: 0,
+      // No traced users: the trace buffer (drained by the page) would grow with the polls.
+      tracedUsers: 0,
+      durationS,
+    } as const;
+    const sim = createSimulation(scenario).run();
+    const t = sim.result().totals;
+    expectNear(t.polls, (users * MAX_POLLS_IN_FLIGHT * durationS) / 1.0015, 0.01, 'polls');
+    // Open polls are bounded per user: memory as with an interval longer than the round trip
+    // (a thousand open polls a user, 33 bytes each, would add 3.3 MB).
+    const slow = createSimulation({ ...scenario, pollIntervalS: 2 }).run();
+    expect(sim.memoryBytes() - slow.memoryBytes()).toBeLessThan(64 * 1024);
   });
 });
