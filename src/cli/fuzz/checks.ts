@@ -64,9 +64,27 @@ function* numbers(v: unknown, path = ''): Generator<[string, number]> {
 const withoutWall = (r: Result): Result => ({ ...r, engine: { ...r.engine, wallMs: 0 } });
 
 /**
+ * Bytes the copies on their way may take (Little's law): copies a second, times the seconds one
+ * spends travelling (the mean trip, or the whole run if shorter), at 33 bytes a kernel event and
+ * twice that for a lane's doubling. Push strategies only (a polling client keeps at most six polls
+ * open, inside the per-user allowance). It does not grow with the run's length: a world whose
+ * trip is 10 s long at 17 million copies a second (fuzz seed 1127) holds that many in flight.
+ */
+export function inFlightAllowanceBytes(s: Scenario): number {
+  if (s.strategy === 'polling') return 0;
+  const sendsPerS = Math.min(
+    (s.users * s.messagesPerUserPerMin) / 60,
+    (s.dbConcurrency * 1000) / s.dbQueryMs,
+  );
+  const copiesPerS = sendsPerS * Math.max(0, s.roomSize - 1);
+  const tripS = (2 * s.networkRttMs + s.clientRttMs + 2 * s.serverProcessingMs) / 1000;
+  return copiesPerS * Math.min(s.durationS, tripS) * 66;
+}
+
+/**
  * Bytes a world may hold: a per-user allowance (measured use is 12–75 B a user at 100K users),
- * the bounded queues at their limits, the ring's points, and a fixed allowance. Above it, some
- * buffer grows without the bound DESIGN.md promises.
+ * the bounded queues at their limits, the ring's points, the copies in flight, and a fixed
+ * allowance. Above it, some buffer grows without the bound DESIGN.md promises.
  */
 export function memoryBudgetBytes(s: Scenario): number {
   const serversEver = s.servers + s.timeline.filter((e) => e.action === 'add-server').length;
@@ -74,6 +92,7 @@ export function memoryBudgetBytes(s: Scenario): number {
     s.users * 256 +
     (s.dbMaxQueue + s.brokerMaxQueue * s.brokerShards) * 64 +
     serversEver * s.vnodes * 16 +
+    inFlightAllowanceBytes(s) +
     32 * 1024 * 1024
   );
 }

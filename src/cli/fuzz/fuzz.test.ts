@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../engine/simulation';
-import { ACTIONS, LIMITS, STRATEGIES, type Scenario } from '../../engine/scenario';
-import { FUZZ_CHECKS, firstDifference, memoryBudgetBytes, type RunEvidence } from './checks';
+import { ACTIONS, LIMITS, STRATEGIES, normalizeScenario, type Scenario } from '../../engine/scenario';
+import {
+  FUZZ_CHECKS,
+  firstDifference,
+  inFlightAllowanceBytes,
+  memoryBudgetBytes,
+  type RunEvidence,
+} from './checks';
 import { eventsPerSecond, randomScenario, timeBox } from './generate';
 import { main, parseFuzzArgs } from './main';
 import { runScenario } from './run';
@@ -147,6 +153,31 @@ describe('fuzz checks', () => {
     const fat = evidence();
     fat.memoryBytes = memoryBudgetBytes(fat.scenario) + 1;
     expect(failing(fat)).toEqual(['memory under budget']);
+  });
+
+  it("allows the copies in flight by Little's law: rate × trip (or the run), push strategies only", () => {
+    // Fuzz seed 1127's shape: 432,694 users at 600 a minute in rooms of 5, 10 s of processing,
+    // a 0.5 s run: 17.3 million copies a second, each in flight for the whole run.
+    const s = normalizeScenario({
+      strategy: 'consistent-hashing',
+      users: 432_694,
+      messagesPerUserPerMin: 600,
+      roomSize: 5,
+      serverProcessingMs: 10_000,
+      networkRttMs: 0,
+      clientRttMs: 0,
+      dbQueryMs: 0.001,
+      dbConcurrency: 82,
+      durationS: 0.5,
+    });
+    const copiesPerS = ((432_694 * 600) / 60) * 4;
+    expect(inFlightAllowanceBytes(s)).toBeCloseTo(copiesPerS * 0.5 * 66, 0);
+    // A trip shorter than the run: the trip bounds it; polling has none.
+    expect(inFlightAllowanceBytes({ ...s, durationS: 60, serverProcessingMs: 100 })).toBeCloseTo(
+      copiesPerS * 0.2 * 66,
+      0,
+    );
+    expect(inFlightAllowanceBytes({ ...s, strategy: 'polling' })).toBe(0);
   });
 
   it('firstDifference names the path of the first difference', () => {
