@@ -4,6 +4,7 @@
  * one-line message naming the field (e.g. `users: Too small: expected number to be >=1`).
  */
 import { DEFAULT_SCENARIO, normalizeScenario, type Scenario } from '../bridge/engine';
+import { HEADLINE_FIELDS } from './headline';
 
 /** Files larger than this are not scenarios (a 1,000-action timeline is ~60 KB of JSON). */
 export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
@@ -27,17 +28,7 @@ export function readScenarioText(name: string, text: string): Scenario {
 }
 
 /** Fields a saved file always states, so it reads as the workload it is. */
-const HEADLINE: (keyof Scenario)[] = [
-  'strategy',
-  'users',
-  'servers',
-  'pollIntervalS',
-  'messagesPerUserPerMin',
-  'roomSize',
-  'vnodes',
-  'seed',
-  'durationS',
-];
+const HEADLINE: (keyof Scenario)[] = [...HEADLINE_FIELDS, 'durationS'];
 
 /** The scenario as a small, readable JSON file: headline fields, then whatever differs from the defaults. */
 export function scenarioFileText(s: Scenario): string {

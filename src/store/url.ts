@@ -9,22 +9,14 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import { ACTIONS, DEFAULT_SCENARIO, LIMITS, normalizeScenario, scenarioSchema } from '../bridge/engine';
 import type { ActionKind, Scenario, TimelineEntry } from '../bridge/engine';
 import { chapterById } from '../content/tours';
+import { HEADLINE_FIELDS } from './headline';
 
 type Field = keyof Scenario;
 const FIELDS = Object.keys(DEFAULT_SCENARIO) as Field[];
 const isField = (k: string): k is Field => Object.prototype.hasOwnProperty.call(DEFAULT_SCENARIO, k);
 
 /** Written even at their defaults, so a shared link states the workload it shows. */
-const ALWAYS: Field[] = [
-  'strategy',
-  'users',
-  'servers',
-  'pollIntervalS',
-  'messagesPerUserPerMin',
-  'roomSize',
-  'vnodes',
-  'seed',
-];
+const ALWAYS = HEADLINE_FIELDS;
 
 /**
  * Query keys about how the page is shown (tours, presenter mode, compare mode, embedding), not the

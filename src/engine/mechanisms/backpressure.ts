@@ -1,21 +1,12 @@
 import { copyFlags, copyId, E_BUFFER_OUT, E_RESUBSCRIBE, packCopy } from '../events';
+import type { LivenessView } from '../types';
 import type { World } from '../world';
 
 /** Bytes Redis queues per pub/sub message beyond its payload (channel name and framing, ≈ 40 B). */
 export const QUEUED_OVERHEAD_BYTES = 40;
 
-/** One broker → server link's output buffer, for the page's gauge. */
-export interface BufferFill {
-  server: number;
-  /** Messages queued (kernel socket buffers + Redis). */
-  queuedMsgs: number;
-  /** KiB in Redis's own output buffer (beyond the kernel's share): compare with the limits. */
-  redisKb: number;
-  hardKb: number;
-  softKb: number;
-  /** The broker cut it off; its users' messages are lost until it resubscribes. */
-  cut: boolean;
-}
+/** One broker → server link's output buffer, for the page's gauge (the live snapshot's type). */
+export type BufferFill = LivenessView['outputBuffers'][number];
 
 /** What the broker needs from the strategy: hand a copy on, and drop / restore a server's subscriptions. */
 export interface BufferSink {
