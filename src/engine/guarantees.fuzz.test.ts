@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from './core/rng';
-import { createSimulation, normalizeScenario, settleTimeS, type ScenarioInput } from './index';
-import { randomTimeline } from './testing/timelines';
+import { createSimulation, type ScenarioInput } from './index';
+import { fuzzWorld, settledDurationS } from './testing/fuzzWorld';
 
 /** Seconds before the end whose messages may still be on their way. */
 const TAIL_S = 5;
@@ -23,22 +23,13 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
     broker: 'redis' | 'kafka' = 'redis',
   ) => {
     const rng = new Rng(seed, `guarantees-fuzz-${strategy}`);
-    const servers = 2 + rng.int(4);
+    const world = fuzzWorld(rng, strategy, seed);
     // Broker outages turn sends away (failed sends, not accepted messages: outside the invariant).
-    const timeline = randomTimeline(rng, strategy, servers, {
-      fromS: 2,
-      toS: 10,
-      count: 2 + rng.int(8),
-    }).filter((e) => !e.action.includes('broker'));
-    const roomSize = 2 + rng.int(5);
+    const timeline = world.timeline.filter((e) => !e.action.includes('broker'));
+    const roomSize = world.base.roomSize!;
     const base: ScenarioInput = {
-      strategy,
-      seed,
-      users: 1_500 + rng.int(2_500),
-      servers,
-      roomSize,
-      messagesPerUserPerMin: 2 + rng.int(10),
-      topic: rng.next() < 0.5 ? 'user' : 'room',
+      ...world.base,
+      timeline,
       drainS: rng.int(3),
       failureDetectionS: 0.5 + rng.int(3),
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
@@ -46,11 +37,8 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
       sequenceNumbers: true,
       recovery: 'db',
       idempotent: true,
-      timeline,
     };
-    const lastS = timeline.at(-1)?.atS ?? 0;
-    const changes = timeline.filter((e) => !e.action.includes('broker')).length;
-    const durationS = Math.ceil(lastS + settleTimeS(normalizeScenario(base), changes) + TAIL_S);
+    const durationS = settledDurationS(base, TAIL_S);
     const label = `${strategy} (${broker}) seed ${seed}: ${JSON.stringify(timeline)}`;
     const sim = createSimulation({ ...base, durationS });
     sim.runUntil((durationS - TAIL_S) * 1e6);
@@ -100,24 +88,14 @@ describe('accounting holds through any timeline (seeded fuzz)', () => {
       for (let seed = 1; seed <= 6; seed++) {
         const rng = new Rng(seed, `guarantees-accounting-${name}`);
         const strategy = variant.strategy as 'pubsub' | 'consistent-hashing';
-        const servers = 2 + rng.int(4);
-        const timeline = randomTimeline(rng, strategy, servers, {
-          fromS: 2,
-          toS: 10,
-          count: 2 + rng.int(8),
+        const { timeline, base } = fuzzWorld(rng, strategy, seed, {
           brokerShards: variant.brokerShards ?? 1,
         });
         const sim = createSimulation({
           ...variant,
-          seed,
-          users: 1_500 + rng.int(2_500),
-          servers,
-          roomSize: 2 + rng.int(5),
-          messagesPerUserPerMin: 2 + rng.int(10),
-          topic: rng.next() < 0.5 ? 'user' : 'room',
+          ...base,
           failureDetectionS: 0.5 + rng.int(3),
           durationS: 20,
-          timeline,
         });
         for (let t = 2; t <= 20; t += 3) {
           sim.runUntil(t * 1e6);

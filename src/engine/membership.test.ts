@@ -8,13 +8,12 @@ import {
   createSimulation,
   normalizeScenario,
   ScenarioError,
-  settleTimeS,
   STRATEGIES,
   type Result,
   type ScenarioInput,
   type Simulation,
 } from './index';
-import { randomTimeline } from './testing/timelines';
+import { fuzzWorld, settledDurationS } from './testing/fuzzWorld';
 
 const KEY_SEED = 0x5eed;
 
@@ -301,25 +300,13 @@ describe('any timeline settles (seeded fuzz with settled invariants)', () => {
 
   const runFuzz = (strategy: (typeof STRATEGIES)[number], seed: number) => {
     const rng = new Rng(seed, `membership-fuzz-${strategy}`);
-    const servers = 2 + rng.int(4);
     // The liveness settings draw from their own stream, so the timelines (and the pinned seeds)
     // are the ones they always were.
     const lr = new Rng(seed, `membership-fuzz-liveness-${strategy}`);
     const drain = (['lame-duck', 'grace-period', 'kill'] as const)[lr.int(3)]!;
-    const timeline = randomTimeline(rng, strategy, servers, {
-      fromS: 2,
-      toS: 10,
-      count: 2 + rng.int(8),
-      drain,
-    });
+    const { timeline, base: world } = fuzzWorld(rng, strategy, seed, { drain });
     const base: ScenarioInput = {
-      strategy,
-      seed,
-      users: 1_500 + rng.int(2_500),
-      servers,
-      roomSize: 2 + rng.int(5),
-      messagesPerUserPerMin: 2 + rng.int(10),
-      topic: rng.next() < 0.5 ? 'user' : 'room',
+      ...world,
       drainS: rng.int(3),
       failureDetectionS: 0.5 + rng.int(3),
       heartbeatIntervalS: lr.int(3),
@@ -333,13 +320,10 @@ describe('any timeline settles (seeded fuzz with settled invariants)', () => {
       acceptPerS: [5000, 2000][lr.int(2)]!,
       listenBacklog: [511, 128][lr.int(2)]!,
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
-      timeline,
       // Drawn last, so the draws above (and pinned seeds' timelines) stay as they were.
       networkJitter: [0, 0.2, 1][rng.int(3)]!,
     };
-    const lastS = timeline.at(-1)?.atS ?? 0;
-    const changes = timeline.filter((e) => !e.action.includes('broker')).length;
-    const durationS = Math.ceil(lastS + settleTimeS(normalizeScenario(base), changes));
+    const durationS = settledDurationS(base);
     const scenario = { ...base, durationS };
     const label = `${strategy} seed ${seed}: ${JSON.stringify(timeline)}`;
     const sim = createSimulation(scenario);
