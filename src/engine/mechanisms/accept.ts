@@ -34,14 +34,17 @@ export class AcceptQueues {
    */
   admit(srv: number, nowUs: number): number {
     const waiting = this.queueLength(srv, nowUs);
-    if (waiting >= this.backlog) return -1;
+    // An idle server takes the attempt up at once: it never waits in the backlog, so even a
+    // backlog of 0 lets it in (as Linux does: the queue is full only when more than the backlog
+    // wait). Dropping it instead shut every client out for good (fuzz seed 2061).
+    if (waiting > 0 && waiting >= this.backlog) return -1;
     const start = Math.max(nowUs, this.freeUs[srv]!);
     this.freeUs[srv] = start + this.serviceUs;
-    this.lastQueued = waiting + 1;
+    this.lastQueued = waiting === 0 ? 0 : waiting + 1;
     return start;
   }
 
-  /** Queue length just after the last admitted attempt joined. */
+  /** Queue length just after the last admitted attempt joined (0 when it was taken up at once). */
   lastQueued = 0;
 
   /** A server restarted or left: its queue is gone. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../simulation';
-import type { ScenarioInput } from '../scenario';
+import { normalizeScenario, type ScenarioInput } from '../scenario';
+import { AcceptQueues } from './accept';
 
 // A server killed with 10,000 clients: every one knows in the same instant (the kernel resets its
 // sockets) and reconnects by its policy through a least-connections LB to the 4 others.
@@ -204,4 +205,35 @@ describe('overlapping deploys, crashes and restarts', () => {
       expect(t.deliveries + t.lostDeliveries + t.pendingDeliveries).toBe(t.expectedDeliveries);
     });
   }
+});
+
+describe('a listen backlog of 0 (fuzz seed 2061)', () => {
+  it('an idle server takes an attempt up at once; a busy one drops it', () => {
+    const q = new AcceptQueues(normalizeScenario({ acceptPerS: 100, listenBacklog: 0 }));
+    expect(q.admit(0, 1_000)).toBe(1_000);
+    expect(q.lastQueued).toBe(0);
+    // Busy for 10 ms (100 a second): nothing may wait.
+    expect(q.admit(0, 5_000)).toBe(-1);
+    expect(q.admit(0, 11_000)).toBe(11_000);
+  });
+
+  it('clients moved by a removal all get back in, one SYN retry at a time', () => {
+    // Seed 2061's shape: 56 users, a server added then one removed, backlog 0. Every retry that
+    // found the server handshaking another was dropped, and before the fix so was every other.
+    const sim = createSimulation({
+      strategy: 'consistent-hashing',
+      users: 56,
+      servers: 2,
+      listenBacklog: 0,
+      acceptPerS: 163,
+      messagesPerUserPerMin: 0,
+      durationS: 120,
+      timeline: [
+        { atS: 0, action: 'add-server' },
+        { atS: 1.54, action: 'remove-server' },
+      ],
+    }).run();
+    expect(sim.settledCheck().violations).toEqual([]);
+    expect(sim.result().totals.connectQueueMax).toBe(0);
+  });
 });
