@@ -138,7 +138,7 @@ export class Simulation {
     this.workload = new Workload(w, db, connections, this.strategy);
     if (s.sequenceNumbers && this.delivery !== null) {
       // Sequence numbers at the push clients (polling reads by sequence number already).
-      const seqs = (this.seqs = new Sequencing(w, db));
+      const seqs = (this.seqs = new Sequencing(w, db, budgets.roomLogBytes));
       this.delivery.seqs = seqs;
       this.workload.seqs = seqs;
       connections.listeners.push(seqs);

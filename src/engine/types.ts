@@ -129,7 +129,7 @@ export interface Totals {
  * modules). What a store cannot keep is counted in {@link Totals}, never silently dropped.
  */
 export interface StoreBudgets {
-  /** Polling's room log (commit times for timing reads); beyond it rooms are sampled. */
+  /** Polling's room log and the recovery log (commit times for timing reads); beyond it rooms are sampled. */
   roomLogBytes?: number;
   /** Consistent hashing's migration buffer; beyond it copies are refused and lost. */
   migrationBufferBytes?: number;

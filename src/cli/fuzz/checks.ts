@@ -3,6 +3,8 @@
  * it holds, or one line saying what broke. Add a check by appending to FUZZ_CHECKS (the engine's
  * "settled invariants" plug in here: they get the finished simulation in `sim`).
  */
+import { KAFKA_LOG_BUDGET_BYTES } from '../../engine/mechanisms/kafka';
+import { ROOM_LOG_BUDGET_BYTES } from '../../engine/model/roomLog';
 import { settleTimeS } from '../../engine/settled';
 import type { Simulation } from '../../engine/simulation';
 import type { Scenario } from '../../engine/scenario';
@@ -83,16 +85,23 @@ export function inFlightAllowanceBytes(s: Scenario): number {
 
 /**
  * Bytes a world may hold: a per-user allowance (measured use is 12–75 B a user at 100K users),
- * the bounded queues at their limits, the ring's points, the copies in flight, and a fixed
- * allowance. Above it, some buffer grows without the bound DESIGN.md promises.
+ * the bounded queues at their limits, the ring's points, the copies in flight, the logs' own byte
+ * budgets (fuzz seed 2844: a 30 MB recovery log beside a 13 MB Kafka log), and a fixed allowance. Above it, some buffer grows without the bound DESIGN.md promises.
  */
 export function memoryBudgetBytes(s: Scenario): number {
   const serversEver = s.servers + s.timeline.filter((e) => e.action === 'add-server').length;
+  // Stores with byte budgets of their own: the room log (polling's, or the recovery log of
+  // sequence numbers with recovery) and the Kafka-like log (its 64 bytes a user are in the 256).
+  const roomLog =
+    s.strategy === 'polling' || (s.sequenceNumbers && s.recovery !== 'none') ? ROOM_LOG_BUDGET_BYTES : 0;
+  const kafkaLog = s.strategy === 'pubsub' && s.broker === 'kafka' ? KAFKA_LOG_BUDGET_BYTES : 0;
   return (
     s.users * 256 +
     (s.dbMaxQueue + s.brokerMaxQueue * s.brokerShards) * 64 +
     serversEver * s.vnodes * 16 +
     inFlightAllowanceBytes(s) +
+    roomLog +
+    kafkaLog +
     32 * 1024 * 1024
   );
 }

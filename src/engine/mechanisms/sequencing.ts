@@ -51,6 +51,8 @@ export class Sequencing {
   constructor(
     private readonly w: World,
     private readonly db: Database,
+    /** Bytes the recovery log may take (`StoreBudgets.roomLogBytes`; the room log's default). */
+    roomLogBytes?: number,
   ) {
     const s = w.scenario;
     this.recovers = s.recovery !== 'none';
@@ -63,7 +65,7 @@ export class Sequencing {
     const roomRatePerS = (s.messagesPerUserPerMin / 60) * s.roomSize;
     // Enough for a client away for two minutes (a crash, detection and reconnect) to learn each
     // missed message's send time and sender; older ones count as latencyUnrecorded.
-    this.log = new RoomLog(this.recovers ? w.rooms : 0, RoomLog.capacityFor(roomRatePerS, 120));
+    this.log = new RoomLog(this.recovers ? w.rooms : 0, RoomLog.capacityFor(roomRatePerS, 120), roomLogBytes);
     this.up = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 11, false);
     this.down = w.hop(w.procUs, w.clientHopUs + w.dcHopUs, 12, false);
   }
@@ -216,17 +218,22 @@ export class Sequencing {
     const me = r - room * w.roomSize;
     const log = this.log;
     const cap = log.cap;
+    // Over its byte budget the log keeps every `stride`-th room only: the others' messages are
+    // delivered untimed (reading room × cap there timed them from another room's slots).
+    const logged = log.logs(room);
+    const base = logged ? ((room / log.stride) | 0) * cap : 0;
     const now = w.kernel.now;
     while (this.mark[r]! < upTo) {
       const q = this.mark[r]! + 1;
       // A held or own message is had already; the rest the read brought.
       if (!this.has(r, q)) {
-        const slot = room * cap + (q % cap);
-        const inLog = q + cap > w.roomSeq[room]!;
+        const slot = base + (q % cap);
+        const inLog = logged && q + cap > w.roomSeq[room]!;
         if (!inLog || log.sender[slot] !== me) {
           t.deliveries++;
           t.recoveredDeliveries++;
           if (inLog) w.metrics.recordLatency(((now >>> 0) - log.commitU32[slot]!) >>> 0);
+          else if (!logged) t.latencyUnsampled++;
           else t.latencyUnrecorded++;
         }
       }
