@@ -14,6 +14,7 @@ import { createTopology, type ServerState } from '../render/topology';
 import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
 import { CrashHint } from '../welcome/Welcome';
+import { GuaranteeStrip } from '../guarantees/GuaranteeStrip';
 
 function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -152,6 +153,7 @@ export function Stage() {
         {layout?.ringArea && isHashing(strategy) ? (
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
+        <GuaranteeStrip />
       </div>
       <CrashHint strategy={strategy} />
       <p className="stage-story">
