@@ -45,7 +45,7 @@ export function guaranteeTiles(s: Scenario, sum: Summary | null): Figure[] {
   if (push && s.idempotent)
     out.push({
       id: 'metric-duplicates-dropped',
-      label: 'Dups dropped',
+      label: 'Deduped',
       value: v(g?.duplicatesDropped),
       sub: `app saw ${compact(v(g?.duplicateDeliveries))}`,
     });
@@ -62,7 +62,7 @@ export function guaranteeTiles(s: Scenario, sum: Summary | null): Figure[] {
   if (pubsub && s.broker === 'kafka')
     out.push({
       id: 'metric-consumer-lag',
-      label: 'Consumer lag',
+      label: 'Lag',
       value: v(g?.consumerLagMax),
       sub: `now ${compact((g?.consumerLagNow ?? []).reduce((m, x) => Math.max(m, x), 0))}`,
       tone: v(g?.lostRecords) > 0 ? 'bad' : undefined,

@@ -15,6 +15,7 @@ import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
 import { CrashHint } from '../welcome/Welcome';
 import { GuaranteeStrip } from '../guarantees/GuaranteeStrip';
+import { BrokerDetail } from '../guarantees/BrokerDetail';
 
 function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -153,6 +154,7 @@ export function Stage() {
         {layout?.ringArea && isHashing(strategy) ? (
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
+        <BrokerDetail layout={layout} />
         <GuaranteeStrip />
       </div>
       <CrashHint strategy={strategy} />
