@@ -3,7 +3,8 @@
  * each shown only while its mechanism is on, each explaining itself ("Explain this number"). The
  * right rail is full at 1280×720; the stage's top edge is free at both sizes.
  */
-import type { Scenario } from '../../bridge/engine';
+import { MsgKind, type Scenario } from '../../bridge/engine';
+import { MSG_COLOR } from '../palette';
 import { clusterBusPerPublish } from '../../content/explainGuarantees';
 import { selScenario, selSummary } from '../../store/selectors';
 import type { Summary } from '../../store/summary';
@@ -102,5 +103,29 @@ export function GuaranteeStrip() {
         </div>
       ))}
     </div>
+  );
+}
+
+/** Legend entries for the guarantee marks, shown with sequence numbers on a push strategy. */
+export function GuaranteeLegend() {
+  const s = useApp(selScenario);
+  if (!s.sequenceNumbers || s.strategy === 'polling') return null;
+  return (
+    <ul className="g-legend" aria-label="Delivery-guarantee marks">
+      <li>
+        <span className="g-mark gap" aria-hidden="true" />
+        gap detected
+      </li>
+      <li>
+        <span className={`g-mark dup${s.idempotent ? ' struck' : ''}`} aria-hidden="true" />
+        {s.idempotent ? 'duplicate dropped' : 'duplicate seen'}
+      </li>
+      {s.recovery !== 'none' ? (
+        <li>
+          <span className="swatch" style={{ background: MSG_COLOR[MsgKind.Recovery] }} />
+          recovery fetch
+        </li>
+      ) : null}
+    </ul>
   );
 }

@@ -124,7 +124,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     // Room down to the DB's top (or the stage's bottom), whichever comes first in this column.
     const db = l.nodes.get(NodeId.Db);
     const dbTop = db && db.x - db.w / 2 < x0 + width ? db.y - db.h / 2 - 4 : l.h - 4;
-    const bottom = Math.max(top + 40, Math.min(l.h - 4, dbTop));
+    // The marks' key sits in the bottom corner: stop above it.
+    const bottom = Math.max(top + 40, Math.min(l.h - 24, dbTop));
     if (k) drawKafka(k, x0, width, top, bottom);
     else drawCluster(c!, x0, width, top);
   }

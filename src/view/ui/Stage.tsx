@@ -14,7 +14,7 @@ import { createTopology, type ServerState } from '../render/topology';
 import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
 import { CrashHint } from '../welcome/Welcome';
-import { GuaranteeStrip } from '../guarantees/GuaranteeStrip';
+import { GuaranteeLegend, GuaranteeStrip } from '../guarantees/GuaranteeStrip';
 import { BrokerDetail } from '../guarantees/BrokerDetail';
 
 function useSize<T extends HTMLElement>() {
@@ -148,6 +148,7 @@ export function Stage() {
   const info = STRATEGY_INFO[strategy];
   return (
     <section className="stage" aria-label="Topology" data-strategy={strategy}>
+      <GuaranteeStrip />
       <div className="stage-inner" ref={wrapRef}>
         <svg ref={svgRef} className="topo" role="img" aria-label={`${info.label} topology`} />
         <canvas ref={canvasRef} className="packets" aria-hidden="true" />
@@ -155,7 +156,7 @@ export function Stage() {
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
         <BrokerDetail layout={layout} />
-        <GuaranteeStrip />
+        <GuaranteeLegend />
       </div>
       <CrashHint strategy={strategy} />
       <p className="stage-story">
