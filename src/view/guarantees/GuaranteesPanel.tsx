@@ -22,7 +22,7 @@ import {
 import './guarantees.css';
 
 const ACK_STOPS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
-const SHARD_STOPS = [1, 2, 3, 4, 6, 8, 12, 16];
+const SHARD_STOPS = [3, 4, 5, 6, 8, 12, 16];
 const REPLICA_STOPS = [0, 1, 2, 3, 4, 5];
 const PARTITION_STOPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128];
 const COMMIT_STOPS = [100, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];

@@ -46,6 +46,16 @@ describe('the Guarantees panel rules', () => {
     expect(brokerPatch(s, 'kafka').note).toBeNull();
   });
 
+  it('a Redis Cluster starts with three masters, and leaving it returns to one node', () => {
+    const s = sc({ strategy: 'pubsub' });
+    const to = brokerPatch(s, 'redis-cluster');
+    expect(to.patch).toEqual({ broker: 'redis-cluster', brokerShards: 3 });
+    expect(to.note).toMatch(/at least 3 masters/);
+    const c = sc({ strategy: 'pubsub', broker: 'redis-cluster', brokerShards: 6, brokerReplicas: 1 });
+    expect(brokerPatch(c, 'redis-cluster').patch).toEqual({ broker: 'redis-cluster' });
+    expect(brokerPatch(c, 'redis').patch).toEqual({ broker: 'redis', brokerShards: 1, brokerReplicas: 0 });
+  });
+
   it('says which strategies the settings apply to', () => {
     expect(clientGuaranteesNA(sc({ strategy: 'polling' }))).not.toBeNull();
     for (const strategy of ['modulo-hashing', 'consistent-hashing', 'pubsub'] as const)

@@ -64,17 +64,35 @@ export function sequenceNumbersPatch(
   };
 }
 
-/** The patch for choosing a broker: "log" recovery needs the Kafka-like one, so leaving it falls back to the DB. */
+/** Fewest masters `redis-cli --cluster create` accepts. */
+export const MIN_CLUSTER_MASTERS = 3;
+
+/**
+ * The patch for choosing a broker. "log" recovery needs the Kafka-like one, so leaving it falls
+ * back to the DB; a Redis Cluster starts with at least three masters (what Redis requires), and
+ * leaving it returns to one node.
+ */
 export function brokerPatch(
   s: Scenario,
   broker: Scenario['broker'],
 ): { patch: GuaranteePatch; note: string | null } {
-  if (broker !== 'kafka' && s.recovery === 'log')
-    return {
-      patch: { broker, recovery: 'db' },
-      note: 'Only the Kafka-like broker keeps a log: recovery now reads the DB instead.',
-    };
-  return { patch: { broker }, note: null };
+  const patch: GuaranteePatch = { broker };
+  const notes: string[] = [];
+  if (broker !== 'kafka' && s.recovery === 'log') {
+    patch.recovery = 'db';
+    notes.push('Only the Kafka-like broker keeps a log: recovery now reads the DB instead.');
+  }
+  if (broker === 'redis-cluster' && s.brokerShards < MIN_CLUSTER_MASTERS) {
+    patch.brokerShards = MIN_CLUSTER_MASTERS;
+    notes.push(
+      `A Redis Cluster needs at least ${MIN_CLUSTER_MASTERS} masters: it starts with ${MIN_CLUSTER_MASTERS}.`,
+    );
+  }
+  if (broker !== 'redis-cluster' && s.broker === 'redis-cluster') {
+    patch.brokerShards = 1;
+    patch.brokerReplicas = 0;
+  }
+  return { patch, note: notes.length ? notes.join(' ') : null };
 }
 
 /** Why the client-side guarantees do nothing under this strategy, or null when they apply. */
