@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { GUARANTEE_PRESETS } from '../src/content/guaranteePresets';
-import { nothingOwed, settled, VALIDATION } from './engineState';
+import { hook, nothingOwed, settled, VALIDATION } from './engineState';
 import { collectErrors, metricValue, parseFigure, slideTo, waitSimTime } from './helpers';
 
 async function openGuarantees(page: Page) {
@@ -120,10 +120,7 @@ test('guarantees: invalid combinations are explained, edits reach the URL and re
   await expect(page.getByTestId('guarantees-na')).toContainText('apply to the push strategies');
   await expect(sw(page, 'Sequence numbers')).toBeDisabled();
 
-  const notices = await page
-    .getByRole('status')
-    .allTextContents()
-    .catch(() => []);
+  const { notices } = await hook(page);
   expect(notices.join(' ')).not.toMatch(VALIDATION);
   expect(errors).toEqual([]);
 });
