@@ -182,3 +182,27 @@ for (const p of GUARANTEE_PRESETS)
     await page.screenshot({ path: `test-results/screens/preset-${p.id}-1280x720.png` });
     expect(errors).toEqual([]);
   });
+
+test('the "Sound senior" tour asks, then the simulation answers: a PUBLISH costs 5 bus messages', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('./?tour=guarantees&step=4');
+  const tour = page.getByRole('region', { name: /Tour: Sound senior: delivery guarantees/ });
+  await expect(tour).toBeVisible();
+  await expect(tour.getByRole('progressbar', { name: 'Tour progress' })).toHaveAttribute(
+    'aria-valuetext',
+    'Step 4 of 5',
+  );
+  await expect(page).toHaveURL(/broker=redis-cluster/);
+  await tour.getByRole('button', { name: '3', exact: true }).click();
+  const reveal = page.getByTestId('tour-reveal');
+  await expect(reveal).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('tour-measured')).toHaveText('5.00 bus messages per publish');
+  await expect(reveal).toContainText('not what you predicted');
+  await expect(reveal).toContainText('shards × (1 + replicas) − 1');
+  // The stage's own figure agrees: 5 per publish.
+  await expect(page.getByTestId('metric-cluster-bus-sub')).toHaveText('5/publish');
+  await page.screenshot({ path: 'test-results/screens/tour-guarantees-1280x720.png' });
+  expect(errors).toEqual([]);
+});
