@@ -167,6 +167,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
       r.label.setAttribute('x', String(x0));
       r.label.setAttribute('y', String(y + h - 0.5));
       r.label.setAttribute('fill', owner >= 0 ? serverColor(owner) : 'currentColor');
+      // Rows get thin on a short stage: the label shrinks with them rather than overlapping.
+      r.label.style.fontSize = `${Math.min(7.5, rowH - 0.5).toFixed(1)}px`;
       r.label.textContent = owner >= 0 ? `P${i}·S${owner}` : `P${i}`;
       setRect(r.track, tx, y, tw, h);
       const xc = px(end - committed);
