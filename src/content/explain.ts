@@ -1,4 +1,5 @@
 import type { ActionReport, Scenario } from '../engine';
+import { explainGuarantee, type GuaranteeFigures, type GuaranteeMetricId } from './explainGuarantees';
 
 /** Headline metrics that can explain themselves. */
 export type MetricId =
@@ -10,7 +11,8 @@ export type MetricId =
   | 'reconnects'
   | 'connections'
   | 'lost'
-  | 'broker';
+  | 'broker'
+  | GuaranteeMetricId;
 
 export interface Explanation {
   metric: MetricId;
@@ -28,6 +30,8 @@ export interface ExplainContext {
   servers: number;
   /** The last scale action, with the number of servers just before it. */
   lastAction?: (ActionReport & { serversBefore: number }) | undefined;
+  /** The run's delivery-guarantee totals (content/explainGuarantees.ts). */
+  figures?: GuaranteeFigures | undefined;
 }
 
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
@@ -309,5 +313,12 @@ export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Exp
         unit: '/s',
       };
     }
+    case 'gaps':
+    case 'recovered':
+    case 'duplicates-dropped':
+    case 'redeliveries':
+    case 'consumer-lag':
+    case 'cluster-bus':
+      return { metric, ...explainGuarantee(metric, s, ctx.figures, ctx.servers) };
   }
 }

@@ -1,4 +1,5 @@
 import type { ScenarioInput } from '../engine';
+import { GUARANTEE_PRESETS } from './guaranteePresets';
 
 /** A ready-made workload that makes one point. */
 export interface Preset {
@@ -100,6 +101,7 @@ export const PRESETS: readonly Preset[] = [
     watch:
       'One hot topic with 10,000 subscribers: about one tick a second, each fanned out to every server and 9,999 screens — a hot partition for the broker.',
   },
+  ...GUARANTEE_PRESETS,
   {
     id: 'admin-dashboard',
     title: 'Admin dashboard',

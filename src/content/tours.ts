@@ -1,4 +1,5 @@
 import type { ActionKind, LiveSnapshot, ScenarioInput } from '../engine';
+import { GUARANTEES_CHAPTER } from './guaranteeTour';
 
 /** What the simulation measures to answer a question. */
 export type Measure =
@@ -7,7 +8,11 @@ export type Measure =
   | 'reconnectShare'
   | 'latencyP50Ms'
   | 'lostDeliveries'
-  | 'connectionsMoved';
+  | 'connectionsMoved'
+  /** Copies resent or replayed since the step began (delivery guarantees). */
+  | 'redeliveries'
+  /** Cluster bus messages per accepted publish since the step began (Redis Cluster). */
+  | 'busPerPublish';
 
 export interface Question {
   prompt: string;
@@ -62,6 +67,13 @@ export function measure(m: Measure, now: LiveSnapshot, atStart: LiveSnapshot | n
       return t.lostDeliveries - (s0?.lostDeliveries ?? 0);
     case 'connectionsMoved':
       return t.reconnects - (s0?.reconnects ?? 0);
+    case 'redeliveries':
+      return t.redeliveries - (s0?.redeliveries ?? 0);
+    case 'busPerPublish': {
+      const accepted =
+        t.brokerPublishes - t.brokerDropped - ((s0?.brokerPublishes ?? 0) - (s0?.brokerDropped ?? 0));
+      return accepted > 0 ? (t.clusterBusMessages - (s0?.clusterBusMessages ?? 0)) / accepted : 0;
+    }
   }
 }
 
@@ -294,6 +306,7 @@ export const CHAPTERS: readonly Chapter[] = [
       },
     ],
   },
+  GUARANTEES_CHAPTER,
 ];
 
 export function chapterById(id: string): Chapter | undefined {

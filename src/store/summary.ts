@@ -3,6 +3,7 @@
  * worker frame by the controller; plain data so immer can freeze it.
  */
 import type { ActionReport, MigrationInfo, ServerInfo } from '../bridge/engine';
+import type { GuaranteeFigures } from '../content/explainGuarantees';
 
 export interface Summary {
   runId: number;
@@ -48,4 +49,6 @@ export interface Summary {
   requestedSpeed: number;
   achievedSpeed: number;
   behind: boolean;
+  /** Delivery-guarantee totals (issue 10); absent in summaries built before they existed. */
+  guarantees?: GuaranteeFigures;
 }

@@ -6,6 +6,7 @@
 import { DEFAULT_SCENARIO, normalizeScenario, type ActionKind, type Scenario } from '../bridge/engine';
 import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
+import { guaranteeFigures } from './guarantees/figures';
 import type { Summary } from '../store/summary';
 import { warmUpS } from '../content/warmup';
 import { writeUrl } from '../store/url';
@@ -357,5 +358,6 @@ export function buildSummary(world: World): Summary {
     requestedSpeed: pace?.requestedSpeed ?? 1,
     achievedSpeed: pace?.achievedSpeed ?? 0,
     behind: pace?.behind ?? false,
+    guarantees: guaranteeFigures(live),
   };
 }

@@ -11,6 +11,12 @@ export const MSG_COLOR: Record<number, string> = {
   [MsgKind.Connect]: '#D55E00',
   [MsgKind.Coord]: '#F0E442',
   [MsgKind.Loss]: '#D55E00',
+  // Delivery guarantees (issue 10): a gap is a loss the client noticed (vermillion, drawn as a
+  // ring); a dropped duplicate is a grey struck-through copy; a recovery fetch is a DB read (sky).
+  [MsgKind.Duplicate]: '#8C96A0',
+  [MsgKind.Gap]: '#D55E00',
+  [MsgKind.Recovery]: '#56B4E9',
+  [MsgKind.Heartbeat]: '#8C96A0',
 };
 
 export const MSG_LABEL: Record<number, string> = {
@@ -23,6 +29,10 @@ export const MSG_LABEL: Record<number, string> = {
   [MsgKind.Connect]: 'connect / redirect',
   [MsgKind.Coord]: 'coordination',
   [MsgKind.Loss]: 'lost',
+  [MsgKind.Duplicate]: 'duplicate',
+  [MsgKind.Gap]: 'gap detected',
+  [MsgKind.Recovery]: 'recovery fetch',
+  [MsgKind.Heartbeat]: 'heartbeat',
 };
 
 export const LOSS = '#D55E00';

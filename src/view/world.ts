@@ -6,7 +6,7 @@
  * rate the worker reports, so dots move smoothly between frames (RaftScope style: a dot's position
  * is a function of the clock and its hop's send/receive times, nothing else).
  */
-import { TRACE_STRIDE } from '../bridge/engine';
+import { MsgKind, TRACE_STRIDE } from '../bridge/engine';
 import type { LiveSnapshot, RingView, SampleView, Scenario, SeriesRow } from '../bridge/engine';
 import type { Delivery } from '../bridge/client';
 import type { PaceReport } from '../bridge/protocol';
@@ -145,7 +145,7 @@ export class World {
     for (let r = 0; r < this.hopCount; r++) {
       const o = r * TRACE_STRIDE;
       // Losses linger a little so the eye catches them.
-      const end = h[o + 4]! + (h[o] === 8 ? this.lingerUs() : 0);
+      const end = h[o + 4]! + (lingers(h[o]!) ? this.lingerUs() : 0);
       if (end < v) continue;
       if (w !== r) h.copyWithin(w * TRACE_STRIDE, o, o + TRACE_STRIDE);
       w++;
@@ -157,4 +157,9 @@ export class World {
   lingerUs(): number {
     return Math.max(1, (this.pace?.rateUsPerMs || this.lastRate) * 600);
   }
+}
+
+/** Marks that stay on screen a moment after their instant: a loss, a detected gap, a dropped duplicate. */
+function lingers(kind: number): boolean {
+  return kind === MsgKind.Loss || kind === MsgKind.Gap || kind === MsgKind.Duplicate;
 }

@@ -6,6 +6,7 @@
 import type { Scenario } from '../../bridge/engine';
 import type { ExplainContext, MetricId } from '../../content/explain';
 import type { Summary } from '../../store/summary';
+import { GUARANTEE_TILES, measuredGuarantee } from '../guarantees/figures';
 
 /** Tile test id → explanation; tiles not listed (sim time) explain nothing. */
 export const TILE_METRIC: Record<string, MetricId> = {
@@ -16,6 +17,7 @@ export const TILE_METRIC: Record<string, MetricId> = {
   'metric-reconnects': 'reconnects',
   'metric-connections': 'connections',
   'metric-lost': 'lost',
+  ...GUARANTEE_TILES,
 };
 
 const SCALE = new Set(['add-server', 'remove-server', 'crash-server']);
@@ -24,10 +26,11 @@ export function explainContext(s: Scenario, sum: Summary | null): ExplainContext
   const up = sum ? sum.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : s.servers;
   const actions = (sum?.timeline ?? []).filter((a) => SCALE.has(a.action));
   const last = actions[actions.length - 1];
-  if (!last) return { servers: up };
+  const figures = sum?.guarantees;
+  if (!last) return { servers: up, figures };
   // The engine reports the live servers just before the change (a crash of an already-crashed
   // server or a refused action would throw off any count rebuilt here).
-  return { servers: up, lastAction: { ...last, serversBefore: Math.max(1, last.serversBefore) } };
+  return { servers: up, figures, lastAction: { ...last, serversBefore: Math.max(1, last.serversBefore) } };
 }
 
 export interface Measured {
@@ -62,6 +65,13 @@ export function measured(metric: MetricId, sum: Summary | null): Measured {
       return { value: sum.lost, note: 'since t = 0' };
     case 'broker':
       return { value: sum.brokerPerS, note: 'last whole second' };
+    case 'gaps':
+    case 'recovered':
+    case 'duplicates-dropped':
+    case 'redeliveries':
+    case 'consumer-lag':
+    case 'cluster-bus':
+      return measuredGuarantee(metric, sum.guarantees);
   }
 }
 

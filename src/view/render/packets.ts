@@ -60,9 +60,10 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
     const a = centre(from);
     const b = centre(to);
     if (!a || !b) return null;
+    // A recovery fetch goes client → LB → DB (through an endpoint server the trace does not name).
     const viaLb =
-      (from === NodeId.Client && to >= NodeId.ServerBase) ||
-      (to === NodeId.Client && from >= NodeId.ServerBase);
+      (from === NodeId.Client && (to >= NodeId.ServerBase || to === NodeId.Db)) ||
+      (to === NodeId.Client && (from >= NodeId.ServerBase || from === NodeId.Db));
     if (viaLb) {
       const lbIn: Pt = [lb.x - lb.w / 2, lb.y];
       const lbOut: Pt = [lb.x + lb.w / 2, lb.y];
@@ -146,7 +147,7 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       const o = i * TRACE_STRIDE;
       const kind = hops[o]!;
       const send = hops[o + 3]!;
-      if (send > v || send <= prevV || kind === MsgKind.Loss) continue;
+      if (send > v || send <= prevV || kind === MsgKind.Loss || isClientMark(kind)) continue;
       const from = hops[o + 1]!;
       const to = hops[o + 2]!;
       if (!reduced && (from === NodeId.Client || to === NodeId.Client)) continue;
@@ -176,6 +177,10 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       const send = hops[o + 3]!;
       const recv = hops[o + 4]!;
       if (send > v) continue;
+      if (isClientMark(kind)) {
+        if (v >= recv) drawClientMark(l, kind, hops[o + 5]!, (v - recv) / linger);
+        continue;
+      }
       const pts = path(l, hops[o + 1]!, hops[o + 2]!, hops[o + 5]!);
       if (!pts) continue;
       if (kind === MsgKind.Loss) {
@@ -219,6 +224,37 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
     ctx.restore();
   }
 
+  /**
+   * A mark at the client's dot: a detected gap flashes as an expanding ring; a dropped duplicate
+   * is a small copy struck through. Both fade over ~0.6 s of wall time.
+   */
+  function drawClientMark(l: StageLayout, kind: number, user: number, age: number) {
+    if (age > 1) return;
+    const [x, y] = slotPos(l, opts.world.slotOf(user));
+    ctx.globalAlpha = Math.max(0, 1 - age);
+    ctx.strokeStyle = MSG_COLOR[kind] ?? '#999';
+    if (kind === MsgKind.Gap) {
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.arc(x, y, 5 + age * 9, 0, Math.PI * 2);
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = MSG_COLOR[kind] ?? '#999';
+      ctx.fillRect(x + 5, y - 8, 8, 8);
+      // Struck through when the idempotent client drops it; a plain copy when the app sees it twice.
+      if (!opts.world.scenario?.idempotent) {
+        ctx.globalAlpha = 1;
+        return;
+      }
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(x + 3, y - 1);
+      ctx.lineTo(x + 15, y - 9);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+  }
+
   function drawGlows() {
     ctx.lineCap = 'round';
     for (const c of counts.values()) {
@@ -256,4 +292,9 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   }
 
   return { draw, destroy() {} };
+}
+
+/** Trace kinds that are an instant at the client rather than a hop. */
+function isClientMark(kind: number): boolean {
+  return kind === MsgKind.Gap || kind === MsgKind.Duplicate;
 }

@@ -89,5 +89,9 @@ export function formatMeasured(m: Measure, v: number): string {
       return `${Math.round(v).toLocaleString('en-US')} lost`;
     case 'connectionsMoved':
       return `${Math.round(v).toLocaleString('en-US')} reconnects`;
+    case 'redeliveries':
+      return `${Math.round(v).toLocaleString('en-US')} copies resent`;
+    case 'busPerPublish':
+      return `${v.toFixed(2)} bus messages per publish`;
   }
 }

@@ -18,6 +18,8 @@ import { compact, grouped } from '../format';
 import { Envelope } from './Envelope';
 import { useMoreBelow } from './moreBelow';
 import { Slider, niceStops } from './Slider';
+import { RailPanel, RailTabs, type RailTab } from './RailTabs';
+import { GuaranteesPanel } from '../guarantees/GuaranteesPanel';
 
 const USER_STOPS = niceStops(10, 1_000_000);
 const POLL_STOPS = [0.5, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60];
@@ -25,8 +27,27 @@ const RATE_STOPS = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60];
 const ROOM_STOPS = [2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
 const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
 
+/** The rail's tabs: one line each. */
+const TABS: readonly RailTab[] = [
+  { id: 'workload', label: 'Workload', panel: () => <WorkloadPanel /> },
+  { id: 'guarantees', label: 'Guarantees', panel: () => <GuaranteesPanel /> },
+];
+
 export function LeftRail() {
   const railRef = useMoreBelow<HTMLElement>();
+  const [tab, setTab] = useState('workload');
+  return (
+    <aside className="rail left" aria-label="Settings" ref={railRef}>
+      <RailTabs tabs={TABS} active={tab} onSelect={setTab} />
+      <RailPanel tabs={TABS} active={tab} />
+      <div className="rail-more" aria-hidden="true">
+        more ▾
+      </div>
+    </aside>
+  );
+}
+
+function WorkloadPanel() {
   const { store, controller } = useServices();
   const st = () => store.getState();
   const strategy = useApp(selStrategy);
@@ -46,8 +67,7 @@ export function LeftRail() {
   const roomStops = ROOM_STOPS.filter((r) => r <= users);
 
   return (
-    <aside className="rail left" aria-label="Workload" ref={railRef}>
-      <h2>Workload</h2>
+    <>
       <Slider
         label="Users"
         stops={USER_STOPS}
@@ -160,10 +180,7 @@ export function LeftRail() {
         </div>
       ) : null}
       <Envelope />
-      <div className="rail-more" aria-hidden="true">
-        more ▾
-      </div>
-    </aside>
+    </>
   );
 }
 

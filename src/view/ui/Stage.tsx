@@ -14,6 +14,8 @@ import { createTopology, type ServerState } from '../render/topology';
 import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
 import { CrashHint } from '../welcome/Welcome';
+import { GuaranteeLegend, GuaranteeStrip } from '../guarantees/GuaranteeStrip';
+import { BrokerDetail } from '../guarantees/BrokerDetail';
 
 function useSize<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -146,12 +148,15 @@ export function Stage() {
   const info = STRATEGY_INFO[strategy];
   return (
     <section className="stage" aria-label="Topology" data-strategy={strategy}>
+      <GuaranteeStrip />
       <div className="stage-inner" ref={wrapRef}>
         <svg ref={svgRef} className="topo" role="img" aria-label={`${info.label} topology`} />
         <canvas ref={canvasRef} className="packets" aria-hidden="true" />
         {layout?.ringArea && isHashing(strategy) ? (
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
+        <BrokerDetail layout={layout} />
+        <GuaranteeLegend />
       </div>
       <CrashHint strategy={strategy} />
       <p className="stage-story">

@@ -1,0 +1,235 @@
+/**
+ * The broker's inside, drawn under its box (issue 10): a Kafka-like broker as one small log per
+ * partition — its end, the committed offset and the consumer's position, so lag and replay are
+ * seen — and a Redis Cluster as its masters with their replicas and the bus messages each sent.
+ * D3 factory (`createBrokerDetail(svg) → { update, destroy }`); elements are made when the shape
+ * changes and only their attributes move after that, at the caller's (throttled) rate.
+ */
+import * as d3 from 'd3';
+import { NodeId, type ClusterView, type KafkaView } from '../../bridge/engine';
+import type { StageLayout } from '../layout';
+import { serverColor } from '../palette';
+import { compact } from '../format';
+
+const SVG = 'http://www.w3.org/2000/svg';
+/** Partitions drawn; beyond it a "+N more" line (the figures still count them all). */
+const MAX_ROWS = 16;
+const LAG = '#E69F00';
+const COMMIT = '#0072B2';
+
+export interface BrokerDetailInput {
+  layout: StageLayout;
+  kafka: KafkaView | undefined;
+  cluster: ClusterView | undefined;
+}
+
+interface Row {
+  g: SVGGElement;
+  label: SVGTextElement;
+  track: SVGRectElement;
+  uncommitted: SVGRectElement;
+  lag: SVGRectElement;
+  commit: SVGPathElement;
+  pos: SVGRectElement;
+}
+
+function el<K extends keyof SVGElementTagNameMap>(
+  parent: Element,
+  tag: K,
+  cls?: string,
+): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  if (cls) e.setAttribute('class', cls);
+  parent.appendChild(e);
+  return e;
+}
+
+export function createBrokerDetail(svgEl: SVGSVGElement) {
+  const svg = d3.select(svgEl);
+  const root = el(svgEl, 'g', 'broker-detail');
+  let shapeKey = '';
+  let rows: Row[] = [];
+  let title: SVGTextElement | null = null;
+  let more: SVGTextElement | null = null;
+  let shards: {
+    g: SVGGElement;
+    box: SVGRectElement;
+    name: SVGTextElement;
+    bus: SVGTextElement;
+    reps: SVGCircleElement[];
+  }[] = [];
+
+  function rebuild(key: string, inp: BrokerDetailInput) {
+    shapeKey = key;
+    root.replaceChildren();
+    rows = [];
+    shards = [];
+    title = el(root, 'text', 'bd-title');
+    more = null;
+    const k = inp.kafka;
+    if (k) {
+      const n = Math.min(MAX_ROWS, k.end.length);
+      for (let i = 0; i < n; i++) {
+        const g = el(root, 'g', 'bd-row');
+        g.setAttribute('data-partition', String(i));
+        rows.push({
+          g,
+          label: el(g, 'text', 'bd-label'),
+          track: el(g, 'rect', 'bd-track'),
+          uncommitted: el(g, 'rect', 'bd-uncommitted'),
+          lag: el(g, 'rect', 'bd-lag'),
+          commit: el(g, 'path', 'bd-commit'),
+          pos: el(g, 'rect', 'bd-pos'),
+        });
+      }
+      if (k.end.length > n) more = el(root, 'text', 'bd-more');
+    }
+    const c = inp.cluster;
+    if (c) {
+      for (let i = 0; i < c.busSent.length; i++) {
+        const g = el(root, 'g', 'bd-shard');
+        const reps: SVGCircleElement[] = [];
+        const box = el(g, 'rect', 'bd-shard-box');
+        const name = el(g, 'text', 'bd-shard-name');
+        for (let r = 0; r < c.replicas; r++) reps.push(el(g, 'circle', 'bd-replica'));
+        const bus = el(g, 'text', 'bd-bus');
+        shards.push({ g, box, name, bus, reps });
+      }
+    }
+  }
+
+  function update(inp: BrokerDetailInput) {
+    const l = inp.layout;
+    const broker = l.strategy === 'pubsub' ? l.nodes.get(NodeId.Broker) : undefined;
+    const k = inp.kafka;
+    const c = inp.cluster;
+    if (!broker || (!k && !c)) {
+      if (shapeKey !== '') {
+        root.replaceChildren();
+        shapeKey = '';
+      }
+      svg.attr('data-broker-detail', null);
+      return;
+    }
+    svg
+      .attr('width', Math.round(l.w * l.scale))
+      .attr('height', Math.round(l.h * l.scale))
+      .attr('viewBox', `0 0 ${l.w} ${l.h}`)
+      .attr('data-broker-detail', k ? 'kafka' : 'cluster');
+    const key = k ? `k${k.end.length}` : `c${c!.busSent.length}x${c!.replicas}`;
+    if (key !== shapeKey) rebuild(key, inp);
+    const x0 = broker.x - broker.w / 2 - 6;
+    const width = broker.w + 12;
+    const top = broker.y + broker.h / 2 + 6;
+    // Room down to the DB's top (or the stage's bottom), whichever comes first in this column.
+    const db = l.nodes.get(NodeId.Db);
+    const dbTop = db && db.x - db.w / 2 < x0 + width ? db.y - db.h / 2 - 4 : l.h - 4;
+    // The marks' key sits in the bottom corner: stop above it.
+    const bottom = Math.max(top + 40, Math.min(l.h - 24, dbTop));
+    if (k) drawKafka(k, x0, width, top, bottom);
+    else drawCluster(c!, x0, width, top);
+  }
+
+  function drawKafka(k: KafkaView, x0: number, width: number, top: number, bottom: number) {
+    const n = rows.length;
+    let span = 20;
+    for (let i = 0; i < k.end.length; i++) {
+      const end = k.end[i]!;
+      const back = end - Math.min(k.committed[i]!, k.processed[i]!);
+      if (back > span) span = back;
+    }
+    // The consumer furthest behind (its lag is the sum over its partitions).
+    let worst = -1;
+    for (let sv = 0; sv < k.consumerLag.length; sv++)
+      if (k.consumerLag[sv]! > 0 && (worst < 0 || k.consumerLag[sv]! > k.consumerLag[worst]!)) worst = sv;
+    span *= 1.15;
+    title!.setAttribute('x', String(x0));
+    title!.setAttribute('y', String(top + 9));
+    title!.textContent =
+      worst < 0
+        ? `Log · ${k.end.length} partitions`
+        : `Log · ${k.end.length} partitions · S${worst} lags ${compact(k.consumerLag[worst]!)}`;
+    const rowsTop = top + 14;
+    const rowH = Math.max(4, Math.min(10, (bottom - rowsTop - (more ? 10 : 0)) / Math.max(1, n)));
+    const labelW = 30;
+    const tx = x0 + labelW;
+    const tw = width - labelW;
+    const px = (back: number) => tx + tw - (Math.max(0, Math.min(span, back)) / span) * tw;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      const y = rowsTop + i * rowH;
+      const h = Math.max(2, rowH - 2);
+      const end = k.end[i]!;
+      const committed = k.committed[i]!;
+      const processed = k.processed[i]!;
+      const owner = k.owner[i]!;
+      r.g.setAttribute('data-lag', String(end - processed));
+      r.label.setAttribute('x', String(x0));
+      r.label.setAttribute('y', String(y + h - 0.5));
+      r.label.setAttribute('fill', owner >= 0 ? serverColor(owner) : 'currentColor');
+      // Rows get thin on a short stage: the label shrinks with them rather than overlapping.
+      r.label.style.fontSize = `${Math.min(7.5, rowH - 0.5).toFixed(1)}px`;
+      r.label.textContent = owner >= 0 ? `P${i}·S${owner}` : `P${i}`;
+      setRect(r.track, tx, y, tw, h);
+      const xc = px(end - committed);
+      const xp = px(end - processed);
+      const xe = tx + tw;
+      setRect(r.uncommitted, Math.min(xc, xe), y, Math.max(0, xe - xc), h);
+      setRect(r.lag, Math.min(xp, xe), y, Math.max(0, xe - xp), h);
+      r.lag.setAttribute('fill', LAG);
+      setRect(r.pos, xp - 1, y - 1, 2, h + 2);
+      r.commit.setAttribute('d', `M${xc},${y + h + 0.5}l-2.5,2.5h5z`);
+      r.commit.setAttribute('fill', COMMIT);
+    }
+    if (more) {
+      more.setAttribute('x', String(x0));
+      more.setAttribute('y', String(rowsTop + n * rowH + 8));
+      more.textContent = `+${k.end.length - n} more partitions`;
+    }
+  }
+
+  function drawCluster(c: ClusterView, x0: number, width: number, top: number) {
+    const n = shards.length;
+    title!.setAttribute('x', String(x0));
+    title!.setAttribute('y', String(top + 9));
+    title!.textContent = `${n} masters · ${c.mode === 'publish' ? 'PUBLISH' : 'SPUBLISH'} · bus ${c.busPerPublish}/msg`;
+    const gap = 4;
+    const bw = Math.max(18, (width - gap * (n - 1)) / Math.max(1, n));
+    const per = Math.floor((width + gap) / (bw + gap));
+    for (let i = 0; i < n; i++) {
+      const s = shards[i]!;
+      const col = i % Math.max(1, per);
+      const line = Math.floor(i / Math.max(1, per));
+      const x = x0 + col * (bw + gap);
+      const y = top + 14 + line * 44;
+      setRect(s.box, x, y, bw, 22);
+      s.box.setAttribute('rx', '4');
+      s.name.setAttribute('x', String(x + bw / 2));
+      s.name.setAttribute('y', String(y + 10));
+      s.name.textContent = `M${i}`;
+      for (let r = 0; r < s.reps.length; r++) {
+        const d = s.reps[r]!;
+        d.setAttribute('cx', String(x + bw / 2 + (r - (s.reps.length - 1) / 2) * 6));
+        d.setAttribute('cy', String(y + 17));
+        d.setAttribute('r', '2');
+      }
+      s.bus.setAttribute('x', String(x + bw / 2));
+      s.bus.setAttribute('y', String(y + 33));
+      s.bus.textContent = compact(c.busSent[i] ?? 0);
+    }
+  }
+
+  function setRect(r: SVGRectElement, x: number, y: number, w: number, h: number) {
+    r.setAttribute('x', x.toFixed(1));
+    r.setAttribute('y', y.toFixed(1));
+    r.setAttribute('width', Math.max(0, w).toFixed(1));
+    r.setAttribute('height', Math.max(0, h).toFixed(1));
+  }
+
+  return {
+    update,
+    destroy() {
+      root.remove();
+    },
+  };
+}
