@@ -169,8 +169,13 @@ for (const p of GUARANTEE_PRESETS)
       const tip = page.getByTestId('explain-cluster-bus');
       await expect(tip).toBeVisible();
       await expect(tip).toContainText(`= ${p.promise.min} per publish`);
-      const expected = parseFigure((await tip.getByTestId('explain-expected').textContent()) ?? '');
-      const measured = parseFigure((await tip.getByTestId('explain-measured').textContent()) ?? '');
+      // One read of both figures: the tooltip is live, and two reads may straddle a summary update.
+      const [expectedText, measuredText] = await tip.evaluate((el) => [
+        el.querySelector('[data-testid="explain-expected"]')?.textContent ?? '',
+        el.querySelector('[data-testid="explain-measured"]')?.textContent ?? '',
+      ]);
+      const expected = parseFigure(expectedText);
+      const measured = parseFigure(measuredText);
       expect(measured).toBeGreaterThan(0);
       // Both are read from the same summary; the count of publishes is the model's.
       expect(Math.abs(measured - expected) / expected).toBeLessThan(0.01);
