@@ -5,27 +5,11 @@ import {
   clusterBusPerPublish,
   explainGuarantee,
   replayBound,
+  NO_GUARANTEE_FIGURES,
   type GuaranteeFigures,
 } from './explainGuarantees';
 
-const figures = (over: Partial<GuaranteeFigures>): GuaranteeFigures => ({
-  gapsDetected: 0,
-  recoveredDeliveries: 0,
-  recoveryReads: 0,
-  redeliveries: 0,
-  duplicatesDropped: 0,
-  duplicateDeliveries: 0,
-  orderViolations: 0,
-  clusterBusMessages: 0,
-  consumerLagMax: 0,
-  publishesAccepted: 0,
-  deliveries: 0,
-  lostDeliveries: 0,
-  replayedCopies: 0,
-  lostRecords: 0,
-  consumerLagNow: [],
-  ...over,
-});
+const figures = (over: Partial<GuaranteeFigures>): GuaranteeFigures => ({ ...NO_GUARANTEE_FIGURES, ...over });
 
 describe('explaining the delivery-guarantee figures', () => {
   it('predicts cluster bus messages as accepted publishes × (shards × (1 + replicas) − 1)', () => {

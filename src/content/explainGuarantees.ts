@@ -64,29 +64,32 @@ export function replayBound(s: Scenario, servers: number): number {
   return (s.autoCommitIntervalMs / 1000) * recordsPerConsumerPerS(s, servers) * copiesPerRecord;
 }
 
+/** Every count at zero (before the first summary arrives). */
+export const NO_GUARANTEE_FIGURES: GuaranteeFigures = {
+  gapsDetected: 0,
+  recoveredDeliveries: 0,
+  recoveryReads: 0,
+  redeliveries: 0,
+  duplicatesDropped: 0,
+  duplicateDeliveries: 0,
+  orderViolations: 0,
+  clusterBusMessages: 0,
+  consumerLagMax: 0,
+  publishesAccepted: 0,
+  deliveries: 0,
+  lostDeliveries: 0,
+  replayedCopies: 0,
+  lostRecords: 0,
+  consumerLagNow: [],
+};
+
 export function explainGuarantee(
   metric: GuaranteeMetricId,
   s: Scenario,
   f: GuaranteeFigures | undefined,
   servers: number,
 ): GuaranteeExplanation {
-  const g: GuaranteeFigures = f ?? {
-    gapsDetected: 0,
-    recoveredDeliveries: 0,
-    recoveryReads: 0,
-    redeliveries: 0,
-    duplicatesDropped: 0,
-    duplicateDeliveries: 0,
-    orderViolations: 0,
-    clusterBusMessages: 0,
-    consumerLagMax: 0,
-    publishesAccepted: 0,
-    deliveries: 0,
-    lostDeliveries: 0,
-    replayedCopies: 0,
-    lostRecords: 0,
-    consumerLagNow: [],
-  };
+  const g = f ?? NO_GUARANTEE_FIGURES;
   switch (metric) {
     case 'gaps':
       return {
