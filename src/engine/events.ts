@@ -22,7 +22,9 @@
  * - DetectCrash: server
  * - DrainTick / Finalize: epoch
  * - RecoverAtDb: user                          (a recovery read on its way to the DB)
- * - Recovered: user, highest seq the read returned
+ * - Recovered: user, highest seq the read returned, highest seq expired from the broker's log (0: none)
+ * - RecoverAtLog: user                         (a log recovery read on its way to the broker)
+ * - LogReadDone: user, broker shard            (the broker served a log recovery read)
  * - AckTimeout: room, seq, t0, {@link packCopy}(back-off step, sender's index in the room)
  * - KafkaConsume: partition, offset, assignment generation
  * - KafkaCommit: –                            (auto-commit tick of every consumer)
@@ -62,6 +64,9 @@ export const E_HEARTBEAT_TICK = 26;
 export const E_LEAVE_TICK = 27;
 export const E_BUFFER_OUT = 28;
 export const E_RESUBSCRIBE = 29;
+// Recovery from the Kafka-like broker's log (issue 10).
+export const E_RECOVER_AT_LOG = 30;
+export const E_LOG_READ_DONE = 31;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */

@@ -8,7 +8,7 @@ const TAIL_S = 5;
 
 /**
  * MECHANISMS.md invariant under random timelines (crashes, adds, removes, broker crashes, at the
- * same instant or close together): with sequence numbers, DB recovery and idempotency, every
+ * same instant or close together): with sequence numbers, recovery (DB or log) and idempotency, every
  * message accepted before the end minus the last few seconds reaches every recipient exactly once,
  * in order. Checked per recipient from its in-order mark against the room's last number at that
  * time.
@@ -21,6 +21,7 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
     strategy: 'modulo-hashing' | 'consistent-hashing' | 'pubsub',
     seed: number,
     broker: 'redis' | 'kafka' = 'redis',
+    recovery: 'db' | 'log' = 'db',
   ) => {
     const rng = new Rng(seed, `guarantees-fuzz-${strategy}`);
     const world = fuzzWorld(rng, strategy, seed);
@@ -35,11 +36,11 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
       coordPropagationMs: [0, 20, 50][rng.int(3)]!,
       broker,
       sequenceNumbers: true,
-      recovery: 'db',
+      recovery,
       idempotent: true,
     };
     const durationS = settledDurationS(base, TAIL_S);
-    const label = `${strategy} (${broker}) seed ${seed}: ${JSON.stringify(timeline)}`;
+    const label = `${strategy} (${broker}, recovery ${recovery}) seed ${seed}: ${JSON.stringify(timeline)}`;
     const sim = createSimulation({ ...base, durationS });
     sim.runUntil((durationS - TAIL_S) * 1e6);
     const before = sim.sequenceState()!.roomSeq;
@@ -70,6 +71,10 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
 
   it('pubsub with the Kafka-like broker (replays after crashes)', () => {
     for (let seed = 1; seed <= 8; seed++) runFuzz('pubsub', seed, 'kafka');
+  });
+
+  it('pubsub recovering from the Kafka-like log (no DB reads)', () => {
+    for (let seed = 1; seed <= 8; seed++) runFuzz('pubsub', seed, 'kafka', 'log');
   });
 });
 

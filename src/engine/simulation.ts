@@ -25,6 +25,8 @@ import {
   E_RECOVER_AT_DB,
   E_RECOVERED,
   E_RESUBSCRIBE,
+  E_RECOVER_AT_LOG,
+  E_LOG_READ_DONE,
   E_SECOND,
   E_SEND,
   E_SUBSCRIBE,
@@ -142,6 +144,11 @@ export class Simulation {
       this.delivery.seqs = seqs;
       this.workload.seqs = seqs;
       connections.listeners.push(seqs);
+      if (s.recovery === 'log' && this.pubsub !== null) {
+        // Recovery reads the Kafka-like broker's log: served and costed by its shards.
+        seqs.logReads = this.pubsub;
+        this.pubsub.logMisses = seqs;
+      }
     }
     if (s.delivery === 'at-least-once' && this.delivery !== null) {
       const acks = (this.acks = new AtLeastOnce(w, this.hashing ?? this.pubsub!));
@@ -428,7 +435,11 @@ class Dispatcher {
       case E_RECOVER_AT_DB:
         return this.seqs!.onRecoverAtDb(k.a);
       case E_RECOVERED:
-        return this.seqs!.onRecovered(k.a, k.b);
+        return this.seqs!.onRecovered(k.a, k.b, k.c);
+      case E_RECOVER_AT_LOG:
+        return this.seqs!.onRecoverAtLog(k.a);
+      case E_LOG_READ_DONE:
+        return this.seqs!.onLogReadDone(k.a, k.b);
       case E_KAFKA_CONSUME:
         return this.pubsub!.kafka!.onConsume(k.a, k.b, k.c);
       case E_KAFKA_COMMIT:

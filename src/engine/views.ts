@@ -65,7 +65,9 @@ export class Views {
     const p = this.p;
     // With recovery or at-least-once a copy lost in transport is still to come (the client fetches
     // it, or it is sent again), so every delivery not yet made is pending.
-    if (p.w.recovers || p.w.resends) return p.w.t.expectedDeliveries - p.w.t.deliveries;
+    // (Log recovery counts what the broker's log no longer holds as lost.)
+    if (p.w.recovers || p.w.resends)
+      return p.w.t.expectedDeliveries - p.w.t.deliveries - p.w.t.lostDeliveries;
     return p.strategy.pending() + (p.delivery?.pending() ?? 0);
   }
 

@@ -1,13 +1,28 @@
+import { PairSet } from '../core/pairSet';
 import { hasSeq, markSeq, SEQ_WINDOW } from '../core/seqWindow';
+import type { Broker } from '../model/broker';
 import { DbOp, type Database } from '../model/database';
 import { RoomLog } from '../model/roomLog';
-import { ageUs, E_RECOVERED, E_RECOVER_AT_DB } from '../events';
+import { ageUs, E_LOG_READ_DONE, E_RECOVERED, E_RECOVER_AT_DB, E_RECOVER_AT_LOG } from '../events';
 import { MsgKind, NodeId } from '../types';
 import type { World } from '../world';
 import type { Hop } from './hop';
 
 /** Messages above the in-order mark a client tracks (bit i of its window: mark + 1 + i). */
 export const WINDOW = SEQ_WINDOW;
+
+/**
+ * Segments the Kafka-like log's retention spans (`recovery: "log"`): like Kafka, the log is
+ * deleted a whole segment at a time, once the segment's newest record is older than `retentionS`,
+ * so a message stays readable between `retentionS` and `retentionS` × (1 + 1 / LOG_SEGMENTS).
+ */
+export const LOG_SEGMENTS = 4;
+
+/** Where log recovery reads are served and costed: the broker shards, and the one holding a user's topic. */
+export interface LogReads {
+  readonly brokers: readonly Broker[];
+  shardOfReader(r: number): number;
+}
 
 /**
  * Sequence numbers at the client (MECHANISMS.md "Delivery guarantees"), for the push strategies.
@@ -42,7 +57,25 @@ export class Sequencing {
   /** Per room, the recent messages' send time and sender (what a recovery read returns). */
   readonly log: RoomLog;
   readonly recovers: boolean;
+  /** `recovery: "log"`: reads go to the Kafka-like broker's log, not the DB. */
+  readonly fromLog: boolean;
   readonly idempotent: boolean;
+  /** Log recovery: the broker shards that serve the reads (set by the composition root). */
+  logReads: LogReads | null = null;
+  /** Log recovery: µs one retention segment spans. */
+  private readonly segUs: number;
+  /** Log recovery, per room: the last segment in which the room committed a message (−1: none). */
+  private readonly segLast: Float64Array;
+  /**
+   * Log recovery, per room and segment (a ring of LOG_SEGMENTS + 1): the room's last sequence
+   * number committed before that segment began. Messages up to it leave the log with the segment.
+   */
+  private readonly segBefore: Uint32Array;
+  /**
+   * Log recovery: messages the broker turned away (or lost in its queue), so never in its log, as
+   * (topic, seq): a room for room topics, a recipient for user topics. A read skips them (lost).
+   */
+  private readonly notInLog = new PairSet();
   private readonly held: HeldPool;
   /** Client → server → DB, and back. */
   private readonly up: Hop;
@@ -56,7 +89,11 @@ export class Sequencing {
   ) {
     const s = w.scenario;
     this.recovers = s.recovery !== 'none';
+    this.fromLog = s.recovery === 'log';
     this.idempotent = s.idempotent;
+    this.segUs = (s.retentionS * 1e6) / LOG_SEGMENTS;
+    this.segLast = new Float64Array(this.fromLog ? w.rooms : 0).fill(-1);
+    this.segBefore = new Uint32Array(this.fromLog ? w.rooms * (LOG_SEGMENTS + 1) : 0);
     this.mark = new Uint32Array(w.users);
     this.window = new Uint32Array(w.users);
     this.recovering = new Uint8Array(this.recovers ? w.users : 0);
@@ -75,8 +112,41 @@ export class Sequencing {
     const w = this.w;
     const first = room * w.roomSize;
     if (this.recovers) this.log.record(room, seq, sender - first, w.kernel.now - ageUs(w.kernel.now, t0));
+    if (this.fromLog) this.logSegment(room, seq);
     markSeq(this.mark, this.window, sender, seq);
     if (this.recovers) this.releaseHeld(sender);
+  }
+
+  /** Log recovery: `seq` of `room` was committed now; note where its retention segments begin. */
+  private logSegment(room: number, seq: number): void {
+    const b = Math.floor(this.w.kernel.now / this.segUs);
+    const last = this.segLast[room]!;
+    if (b <= last) return;
+    const ring = LOG_SEGMENTS + 1;
+    // Segments the room skipped (no message in them) begin after the same message.
+    for (let x = Math.max(last + 1, b - LOG_SEGMENTS); x <= b; x++)
+      this.segBefore[room * ring + (x % ring)] = seq - 1;
+    this.segLast[room] = b;
+  }
+
+  /**
+   * Log recovery: the highest sequence number of `room` whose segment the log has deleted by now
+   * (0: none). A segment goes once its newest record is older than `retentionS`.
+   */
+  expiredUpTo(room: number): number {
+    const w = this.w;
+    const bMin = Math.floor((w.kernel.now - w.scenario.retentionS * 1e6) / this.segUs);
+    if (bMin < 0) return 0;
+    if (this.segLast[room]! < bMin) return w.roomSeq[room]!;
+    return this.segBefore[room * (LOG_SEGMENTS + 1) + (bMin % (LOG_SEGMENTS + 1))]!;
+  }
+
+  /**
+   * Log recovery: the broker turned a publish away (or lost it in its queue): message `seq` of
+   * `topic` (a room, or a recipient for user topics) never reached its log.
+   */
+  notLogged(topic: number, seq: number): void {
+    this.notInLog.add(topic, seq);
   }
 
   /** Whether user r has message `seq` (at or below its mark, or in its window). */
@@ -175,10 +245,18 @@ export class Sequencing {
     this.recovering[r] = 1;
     const w = this.w;
     const k = w.kernel;
-    const delayUs = this.up.send(E_RECOVER_AT_DB, r, 0, 0, 0, r, k.now);
+    const delayUs = this.up.send(this.fromLog ? E_RECOVER_AT_LOG : E_RECOVER_AT_DB, r, 0, 0, 0, r, k.now);
     // The request, labelled with the number it asks after (`seq > mark`).
     if (w.traced(r))
-      w.trace.add(MsgKind.Recovery, NodeId.Client, NodeId.Db, k.now, k.now + delayUs, r, this.mark[r]!);
+      w.trace.add(
+        MsgKind.Recovery,
+        NodeId.Client,
+        this.fromLog ? NodeId.Broker : NodeId.Db,
+        k.now,
+        k.now + delayUs,
+        r,
+        this.mark[r]!,
+      );
   }
 
   /** Every reconnect: fetch what may have been missed while away. */
@@ -198,6 +276,51 @@ export class Sequencing {
     }
   }
 
+  /**
+   * The log read reaches the broker shard holding the user's topic and queues there like a
+   * publish (one unit of the shard's `brokerCapacityPerS`). A shard down or full turns it away:
+   * the client tries again after a second.
+   */
+  onRecoverAtLog(r: number): void {
+    const w = this.w;
+    const reads = this.logReads!;
+    const shard = reads.shardOfReader(r);
+    const doneUs = reads.brokers[shard]!.admit(w.kernel.now, 1);
+    if (doneUs < 0) {
+      w.kernel.schedule(1_000_000, E_RECOVER_AT_LOG, r);
+      return;
+    }
+    w.kernel.scheduleAt(doneUs, E_LOG_READ_DONE, r, shard);
+  }
+
+  /**
+   * The broker served the read: it returns the room's messages after the client's mark (up to
+   * the last committed; a message on its way to the broker is counted in, a few ms early), less
+   * those in deleted segments (`retentionS`) and those the broker never logged, which are lost.
+   */
+  onLogReadDone(r: number, shard: number): void {
+    const w = this.w;
+    if (!this.logReads!.brokers[shard]!.done()) {
+      // Died in the shard's queue with a broker crash: ask again after a second.
+      w.kernel.schedule(1_000_000, E_RECOVER_AT_LOG, r);
+      return;
+    }
+    w.t.recoveryReads++;
+    const room = w.roomOf(r);
+    const upTo = w.roomSeq[room]!;
+    const delayUs = this.down.send(E_RECOVERED, r, upTo, this.expiredUpTo(room), 0, r, w.kernel.now);
+    if (w.traced(r))
+      w.trace.add(
+        MsgKind.Recovery,
+        NodeId.Broker,
+        NodeId.Client,
+        w.kernel.now,
+        w.kernel.now + delayUs,
+        r,
+        upTo,
+      );
+  }
+
   /** The DB ran the read: it returns everything committed up to now. */
   completeRecovery(r: number): void {
     const w = this.w;
@@ -210,8 +333,12 @@ export class Sequencing {
       w.trace.add(MsgKind.Recovery, NodeId.Db, NodeId.Client, w.kernel.now, w.kernel.now + delayUs, r, upTo);
   }
 
-  /** The read's answer reaches client r: everything up to `upTo`, handed over in order. */
-  onRecovered(r: number, upTo: number): void {
+  /**
+   * The read's answer reaches client r: everything up to `upTo`, handed over in order. From the
+   * log, messages up to `expiredUpTo` (deleted by retention) and those never logged are not in
+   * it: each one the client lacks is a lost delivery.
+   */
+  onRecovered(r: number, upTo: number, expiredUpTo = 0): void {
     const w = this.w;
     const t = w.t;
     const room = w.roomOf(r);
@@ -223,10 +350,15 @@ export class Sequencing {
     const logged = log.logs(room);
     const base = logged ? ((room / log.stride) | 0) * cap : 0;
     const now = w.kernel.now;
+    const fromLog = this.fromLog;
+    const topic = w.scenario.topic === 'room' ? room : r;
     while (this.mark[r]! < upTo) {
       const q = this.mark[r]! + 1;
       // A held or own message is had already; the rest the read brought.
-      if (!this.has(r, q)) {
+      if (fromLog && !this.has(r, q) && (q <= expiredUpTo || this.notInLog.has(topic, q))) {
+        t.lostDeliveries++;
+        if (w.traced(r)) w.trace.add(MsgKind.Loss, NodeId.Broker, NodeId.Client, now, now + 1, r, q);
+      } else if (!this.has(r, q)) {
         const slot = base + (q % cap);
         const inLog = logged && q + cap > w.roomSeq[room]!;
         if (!inLog || log.sender[slot] !== me) {
@@ -253,7 +385,10 @@ export class Sequencing {
       this.recovering.byteLength +
       this.topReceived.byteLength +
       this.log.bytes +
-      this.held.bytes
+      this.held.bytes +
+      this.segLast.byteLength +
+      this.segBefore.byteLength +
+      this.notInLog.bytes
     );
   }
 }

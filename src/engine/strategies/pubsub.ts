@@ -19,6 +19,7 @@ import type { Connections } from '../mechanisms/connections';
 import { KafkaLog, type RecordSink } from '../mechanisms/kafka';
 import { MsgKind, NodeId, type ActionReport } from '../types';
 import type { Hop } from '../mechanisms/hop';
+import type { LogReads } from '../mechanisms/sequencing';
 import type { World } from '../world';
 import type { Strategy } from './strategy';
 
@@ -26,7 +27,7 @@ import type { Strategy } from './strategy';
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
  */
-export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
+export class PubSubStrategy implements Strategy, RecordSink, BufferSink, LogReads {
   readonly name = 'pubsub' as const;
   /** Server subscribed at the broker on each user's behalf. */
   readonly subServer: Uint16Array;
@@ -47,10 +48,15 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
   backpressure: Backpressure | null = null;
   /** Broker traffic (publishes + deliveries) per shard, for the hottest shard's share. */
   readonly shardTraffic: Float64Array;
+  /**
+   * Log recovery (`recovery: "log"`): told of each message the broker turns away or loses in its
+   * queue, which therefore never reaches its log. Set by the composition root.
+   */
+  logMisses: { notLogged(topic: number, seq: number): void } | null = null;
 
   constructor(
     private readonly w: World,
-    private readonly brokers: Broker[],
+    readonly brokers: Broker[],
     private readonly connections: Connections,
     /** Redis Cluster slots and bus (null: plain Redis, topics hashed over the shards). */
     readonly cluster: RedisCluster | null = null,
@@ -161,6 +167,7 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
       // send failed (counted once per message: a user-topic message is several publishes).
       w.t.brokerDropped++;
       w.lose(recipients);
+      if (!(flags & F_RESEND)) this.logMisses?.notLogged(target, seq);
       const room = flags & F_ROOM ? target : w.roomOf(target);
       if (!(flags & F_RESEND) && this.failedSeq[room] !== seq) {
         this.failedSeq[room] = seq;
@@ -178,6 +185,11 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
     }
     // Single-threaded FIFO (Redis-like): completions come in time order, so a monotone lane holds them.
     k.scheduleLaneAt(this.lBrokerOut[shard]!, doneUs, E_BROKER_OUT, target, seq, t0, d);
+  }
+
+  /** Broker shard whose log holds user r's messages: its room's topic, or its own user topic. */
+  shardOfReader(r: number): number {
+    return this.shardOfTopic(this.w.scenario.topic === 'room' ? this.w.roomOf(r) : r);
   }
 
   /** Broker shard of room `room`'s topic (room topics), or of user `room`'s topic (user topics). */
@@ -210,6 +222,7 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink {
     if (!this.brokers[shard]!.done()) {
       // Died in the broker's queue with a crash.
       w.lose(flags & F_ROOM ? w.membersOf(target) - 1 : 1);
+      if (!(flags & F_RESEND)) this.logMisses?.notLogged(target, seq);
       return;
     }
     const kafka = this.kafka;

@@ -19,13 +19,13 @@ describe('the Guarantees panel rules', () => {
     expect(whyNot(s, { sequenceNumbers: true })).toBeNull();
   });
 
-  it('names a value the engine does not model as such, and log recovery without Kafka as needing it', () => {
+  it('offers log recovery with the Kafka-like broker, and says what it needs otherwise', () => {
     const kafka = sc({ strategy: 'pubsub', broker: 'kafka', sequenceNumbers: true });
-    const why = whyNot(kafka, { recovery: 'log' });
-    // Either the engine accepts it now (another branch models it) or it says why not.
-    if (why !== null) expect(why).toMatch(/not modelled yet|needs/);
+    expect(whyNot(kafka, { recovery: 'log' })).toBeNull();
     const redis = sc({ strategy: 'pubsub', sequenceNumbers: true });
-    expect(whyNot(redis, { recovery: 'log' })).not.toBeNull();
+    expect(whyNot(redis, { recovery: 'log' })).toMatch(/^"log" needs broker "kafka"/);
+    const ring = sc({ strategy: 'consistent-hashing', broker: 'kafka', sequenceNumbers: true });
+    expect(whyNot(ring, { recovery: 'log' })).toMatch(/needs strategy "pubsub"/);
   });
 
   it('turning sequence numbers off takes recovery and idempotency with it, and says so', () => {
