@@ -36,3 +36,21 @@ describe('pair set', () => {
     expect(set.has(3, 21)).toBe(false);
   });
 });
+
+describe('pair set pruning', () => {
+  it('keeps exactly the pairs asked for, and finds them after', () => {
+    const s = new PairSet();
+    for (let a = 0; a < 300; a++) for (let b = 0; b < 5; b++) s.add(a, b * 1000);
+    s.retain((a, b) => (a + b) % 3 === 0);
+    let want = 0;
+    for (let a = 0; a < 300; a++)
+      for (let b = 0; b < 5; b++) {
+        const kept = (a + b * 1000) % 3 === 0;
+        if (kept) want++;
+        expect(s.has(a, b * 1000)).toBe(kept);
+      }
+    expect(s.size).toBe(want);
+    expect(s.take(3, 0)).toBe(true);
+    expect(s.size).toBe(want - 1);
+  });
+});

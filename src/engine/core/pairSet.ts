@@ -61,6 +61,17 @@ export class PairSet {
     return true;
   }
 
+  /** Keeps only the pairs `keep` says to (rebuilds the table at its size: call it rarely). */
+  retain(keep: (a: number, b: number) => boolean): void {
+    const oldA = this.keyA;
+    const oldB = this.keyB;
+    this.keyA = new Int32Array(oldA.length);
+    this.keyB = new Uint32Array(oldB.length);
+    this.size = 0;
+    for (let i = 0; i < oldA.length; i++)
+      if (oldA[i] !== 0 && keep(oldA[i]! - 1, oldB[i]!)) this.add(oldA[i]! - 1, oldB[i]!);
+  }
+
   get bytes(): number {
     return this.keyA.byteLength + this.keyB.byteLength;
   }

@@ -164,3 +164,49 @@ describe('scenario validation', () => {
     );
   });
 });
+
+describe('a broker outage under log recovery', () => {
+  it('what the broker turned away never reached its log: lost for every recipient, every delivery accounted', () => {
+    const scenario: ScenarioInput = {
+      ...base,
+      ...LOG,
+      topic: 'room',
+      timeline: [
+        { atS: 8, action: 'crash-broker' },
+        { atS: 9, action: 'recover-broker' },
+      ],
+    };
+    const r = expectConservedThroughout(scenario, 10, 'broker outage');
+    const t = r.totals;
+    expect(t.sendsFailed, 'publishes turned away while it was down').toBeGreaterThan(0);
+    // Each failed send is one room message missing from the log: its roomSize − 1 recipients
+    // lose it (besides any publishes queued in the broker when it died).
+    expect(t.lostDeliveries).toBeGreaterThanOrEqual(t.sendsFailed * (base.roomSize - 1));
+    expect(t.lostDeliveries).toBeLessThanOrEqual(t.sendsFailed * (base.roomSize - 1) * 1.05);
+    expect(t.dbReads, 'the DB served no recovery').toBe(0);
+  });
+
+  it('user topics, a long outage: every refused copy is lost once', () => {
+    // 20,000 users at 30 a minute to three recipients each: 30,000 copies a second turned away
+    // for 3 s, past the 65,536 refusals at which those no reader can still ask for are dropped.
+    const r = expectConservedThroughout(
+      {
+        ...base,
+        ...LOG,
+        users: 20_000,
+        durationS: 20,
+        timeline: [
+          { atS: 5, action: 'crash-broker' },
+          { atS: 8, action: 'recover-broker' },
+        ],
+      },
+      6,
+      'user topics',
+    );
+    const t = r.totals;
+    expect(t.brokerDropped).toBeGreaterThan(65_536);
+    // One copy per dropped user-topic publish (and the few queued when the broker died).
+    expect(t.lostDeliveries).toBeGreaterThanOrEqual(t.brokerDropped);
+    expect(t.lostDeliveries).toBeLessThanOrEqual(t.brokerDropped * 1.05);
+  });
+});

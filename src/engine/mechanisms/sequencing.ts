@@ -76,6 +76,8 @@ export class Sequencing {
    * (topic, seq): a room for room topics, a recipient for user topics. A read skips them (lost).
    */
   private readonly notInLog = new PairSet();
+  /** Size of {@link notInLog} at which the pairs no reader can still ask for are dropped. */
+  private notInLogPruneAt = 1 << 16;
   private readonly held: HeldPool;
   /** Client → server → DB, and back. */
   private readonly up: Hop;
@@ -146,7 +148,22 @@ export class Sequencing {
    * `topic` (a room, or a recipient for user topics) never reached its log.
    */
   notLogged(topic: number, seq: number): void {
-    this.notInLog.add(topic, seq);
+    const set = this.notInLog;
+    set.add(topic, seq);
+    if (set.size < this.notInLogPruneAt) return;
+    // Bounded: a pair matters only while a reader of its topic is still below it and it has not
+    // expired (amortised: the next prune waits until the set has doubled again).
+    const w = this.w;
+    const room = w.scenario.topic === 'room';
+    set.retain((a, q) => {
+      const rm = room ? a : w.roomOf(a);
+      if (q <= this.expiredUpTo(rm)) return false;
+      if (!room) return this.mark[a]! < q;
+      const first = rm * w.roomSize;
+      for (let i = w.membersOf(rm) - 1; i >= 0; i--) if (this.mark[first + i]! < q) return true;
+      return false;
+    });
+    this.notInLogPruneAt = Math.max(1 << 16, 2 * set.size);
   }
 
   /** Whether user r has message `seq` (at or below its mark, or in its window). */
