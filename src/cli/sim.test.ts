@@ -131,7 +131,7 @@ describe('sim command (in process)', () => {
     expect(result.timeline).toEqual([expect.objectContaining({ atS: 2, action: 'add-server' })]);
   });
 
-  const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'];
+  const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub', 'long-polling'];
   const ACTIONS = ['add-server', 'remove-server', 'crash-server:1'];
   it.each(STRATEGIES.flatMap((st) => ACTIONS.map((a) => [st, a])))(
     'answers the whole Result contract for %s with --at 2:%s',

@@ -20,6 +20,7 @@ export const STRATEGY_LABEL: Record<Strategy, string> = {
   'modulo-hashing': 'Simple hashing',
   'consistent-hashing': 'Consistent hashing',
   pubsub: 'Pub/Sub',
+  'long-polling': 'Long polling',
 };
 
 export function movingParts(s: Scenario): string[] {
@@ -32,6 +33,12 @@ export function movingParts(s: Scenario): string[] {
       return ['coordination service', 'hash ring + migration procedure'];
     case 'pubsub':
       return [s.brokerShards > 1 ? `broker cluster (${s.brokerShards} shards)` : 'broker (one node)'];
+    case 'long-polling':
+      return [
+        s.brokerShards > 1
+          ? `broker cluster for news (${s.brokerShards} shards)`
+          : 'broker for news (one node)',
+      ];
   }
 }
 

@@ -178,6 +178,7 @@ export class Coordinator implements LeaveListener {
     if (!leaveDrains(w.scenario)) {
       w.pool.state[victim] = 'removed';
       if (w.push) this.leaves.begin(victim, LEAVE_REMOVE);
+      else this.strategy.onServerLeft?.(victim);
       if (restarting) this.deployNext();
       return;
     }
@@ -193,6 +194,7 @@ export class Coordinator implements LeaveListener {
       if (w.pool.state[srv] === 'draining') w.pool.state[srv] = 'removed';
       return;
     }
+    this.strategy.onServerLeft?.(srv);
     if (w.pool.state[srv] === 'up') this.comeBack(srv);
     this.deployNext();
   }
@@ -252,6 +254,7 @@ export class Coordinator implements LeaveListener {
     const deployed = this.leaves.phase[victim] !== 0;
     this.leaves.abort(victim);
     w.pool.state[victim] = 'crashed';
+    this.strategy.onServerCrashed?.(victim);
     const victims = w.push ? this.connections.dropAll(victim) : new Int32Array(0);
     if (this.pubsub !== null) report.usersMoved = victims.length;
     // Its clients notice one by one through heartbeats; the LB and the coordination service

@@ -33,6 +33,11 @@
  * - LeaveTick: server, leave generation       (a server leaving by `drain`)
  * - BufferOut: user, seq, t0, {@link packCopy}(link generation, server)  (a slow consumer read it)
  * - Resubscribe: server                       (after the broker cut it off)
+ * - LpRequest: user                            (long polling: the client sends a request)
+ * - LpAtServer / LpAtDb: user, server
+ * - LpNews: user, seq, broker shard            (the broker tells the user's server of news)
+ * - LpTimeout: user                            (the user's hold timer)
+ * - LpResponse: user, deliveries, rejected (0/1)
  */
 export const E_SECOND = 1;
 export const E_SEND = 2;
@@ -67,6 +72,13 @@ export const E_RESUBSCRIBE = 29;
 // Recovery from the Kafka-like broker's log (issue 10).
 export const E_RECOVER_AT_LOG = 30;
 export const E_LOG_READ_DONE = 31;
+// Long polling (issue 10).
+export const E_LP_REQUEST = 40;
+export const E_LP_AT_SERVER = 41;
+export const E_LP_AT_DB = 42;
+export const E_LP_NEWS = 43;
+export const E_LP_TIMEOUT = 44;
+export const E_LP_RESPONSE = 45;
 
 // Copy flags of a pushed or published message.
 /** Dual-send copy to the old owner: never counts as pending or lost. */

@@ -46,6 +46,18 @@ describe('memory at the sliders’ extremes', () => {
     expect(t.dbReads).toBeGreaterThan(0);
   });
 
+  it('long polling at 1M users, 60 messages/min, rooms of 2 stays within it as it runs (timers moved on)', () => {
+    const sim = createSimulation({
+      strategy: 'long-polling',
+      users: USERS,
+      messagesPerUserPerMin: 60,
+      roomSize: 2,
+    });
+    sim.runUntil(1_500_000);
+    expect(sim.result().totals.deliveries).toBeGreaterThan(0);
+    expect(sim.memoryBytes()).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
   it('polling every 0.5 s at 60 messages/min (most queries refused) stays within it as it runs', () => {
     const sim = createSimulation({
       strategy: 'polling',

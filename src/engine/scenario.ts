@@ -4,8 +4,14 @@ import { z } from 'zod';
 // refuses and reports. Parsing a scenario is rare; the interpreter is fast enough.
 z.config({ jitless: true });
 
-/** The four answers to "how does the server find out?". */
-export const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'] as const;
+/** The answers to "how does the server find out?" (long polling: MECHANISMS.md). */
+export const STRATEGIES = [
+  'polling',
+  'modulo-hashing',
+  'consistent-hashing',
+  'pubsub',
+  'long-polling',
+] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** Scripted actions a timeline (or a person at the page) can take. */
@@ -281,7 +287,8 @@ export function stepStates(
 /** Whether a removed server drains before it goes (see {@link stepStates}). */
 export function leaveDrains(s: Pick<Scenario, 'strategy' | 'drain'>): boolean {
   if (s.strategy === 'modulo-hashing' || s.strategy === 'consistent-hashing') return true;
-  return s.strategy !== 'polling' && s.drain !== 'kill';
+  // Long polling: a leaving server ends its held requests with an empty answer at once.
+  return s.strategy !== 'polling' && s.strategy !== 'long-polling' && s.drain !== 'kill';
 }
 
 /**

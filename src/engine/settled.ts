@@ -4,6 +4,7 @@ import type { Heartbeats } from './mechanisms/heartbeats';
 import { NONE } from './model/servers';
 import type { Scenario } from './scenario';
 import type { HashingStrategy } from './strategies/hashing';
+import type { LongPollingStrategy } from './strategies/longPolling';
 import type { PubSubStrategy } from './strategies/pubsub';
 import type { World } from './world';
 
@@ -27,6 +28,8 @@ export interface SettledReport {
 
 export interface SettledParts {
   w: World;
+  /** Long polling's held requests (absent or null for the other strategies). */
+  longPolling?: LongPollingStrategy | null;
   hashing: HashingStrategy | null;
   pubsub: PubSubStrategy | null;
   coordinator: Coordinator;
@@ -74,6 +77,23 @@ export function checkSettled(p: SettledParts): SettledReport {
       violations.push({
         invariant: 'member',
         message: `up but not members: [${notMember.map((i) => `S${i}`).join(', ')}]; members not up: [${notUp.map((i) => `S${i}`).join(', ')}]`,
+      });
+  }
+  const lp = p.longPolling ?? null;
+  if (lp !== null) {
+    // Long polling: no request held (or swallowed) by a server that is not up.
+    let stranded = 0;
+    let first = -1;
+    for (let i = 0; i < pool.count; i++) {
+      if (pool.state[i] === 'up') continue;
+      const n = lp.strandedAt(i);
+      if (n > 0 && first < 0) first = i;
+      stranded += n;
+    }
+    if (stranded > 0)
+      violations.push({
+        invariant: 'connected',
+        message: `${stranded} long-poll request(s) held by a server that is not up (first: S${first})`,
       });
   }
   if (w.push && up.length > 0) {

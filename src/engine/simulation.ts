@@ -12,6 +12,12 @@ import {
   E_KAFKA_COMMIT,
   E_KAFKA_CONSUME,
   E_FINALIZE,
+  E_LP_AT_DB,
+  E_LP_AT_SERVER,
+  E_LP_NEWS,
+  E_LP_REQUEST,
+  E_LP_RESPONSE,
+  E_LP_TIMEOUT,
   E_HEARTBEAT_DETECT,
   E_HEARTBEAT_TICK,
   E_LEAVE_TICK,
@@ -49,6 +55,7 @@ import { RedisCluster } from './model/redisCluster';
 import { normalizeScenario, type ActionKind, type Scenario, type ScenarioInput } from './scenario';
 import { checkSettled, type SettledReport } from './settled';
 import { ModuloHashing, RingHashing, type HashingStrategy } from './strategies/hashing';
+import { LongPollingStrategy } from './strategies/longPolling';
 import { PollingStrategy } from './strategies/polling';
 import { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
@@ -80,6 +87,7 @@ export class Simulation {
   private readonly db: Database;
   private readonly strategy: Strategy;
   private readonly polling: PollingStrategy | null = null;
+  private readonly longPolling: LongPollingStrategy | null = null;
   private readonly hashing: HashingStrategy | null = null;
   private readonly pubsub: PubSubStrategy | null = null;
   private readonly delivery: Delivery | null = null;
@@ -116,6 +124,9 @@ export class Simulation {
     switch (s.strategy) {
       case 'polling':
         this.strategy = this.polling = new PollingStrategy(w, db, budgets.roomLogBytes);
+        break;
+      case 'long-polling':
+        this.strategy = this.longPolling = new LongPollingStrategy(w, db, brokers, budgets.roomLogBytes);
         break;
       case 'pubsub':
         this.delivery = new Delivery(w, false, budgets.migrationBufferBytes, s.broker === 'kafka');
@@ -185,6 +196,7 @@ export class Simulation {
       brokers,
       strategy: this.strategy,
       polling: this.polling,
+      longPolling: this.longPolling,
       hashing: this.hashing,
       pubsub: this.pubsub,
       delivery: this.delivery,
@@ -202,6 +214,7 @@ export class Simulation {
       db,
       this.workload,
       this.polling,
+      this.longPolling,
       this.delivery,
       this.seqs,
       this.acks,
@@ -345,6 +358,7 @@ export class Simulation {
   settledCheck(): SettledReport {
     return checkSettled({
       w: this.w,
+      longPolling: this.longPolling,
       hashing: this.hashing,
       pubsub: this.pubsub,
       coordinator: this.coordinator,
@@ -365,6 +379,7 @@ class Dispatcher {
     private readonly db: Database,
     private readonly workload: Workload,
     private readonly polling: PollingStrategy | null,
+    private readonly longPolling: LongPollingStrategy | null,
     private readonly delivery: Delivery | null,
     private readonly seqs: Sequencing | null,
     private readonly acks: AtLeastOnce | null,
@@ -386,6 +401,7 @@ class Dispatcher {
         this.db.complete();
         if (k.a === DbOp.Write) return this.workload.commit(k.b, k.c);
         if (k.a === DbOp.Recover) return this.seqs!.completeRecovery(k.b);
+        if (this.longPolling !== null) return this.longPolling.completeRead(k.b, k.c);
         return this.polling!.completeRead(k.b, k.c);
       case E_POLL_RESPONSE:
         return this.polling!.onPollResponse(k.a, k.b, k.c, k.d);
@@ -446,6 +462,18 @@ class Dispatcher {
         return this.pubsub!.kafka!.onCommitTick();
       case E_ACK_TIMEOUT:
         return this.acks!.onAckTimeout(k.a, k.b, k.c, k.d);
+      case E_LP_REQUEST:
+        return this.longPolling!.request(k.a);
+      case E_LP_AT_SERVER:
+        return this.longPolling!.onAtServer(k.a, k.b);
+      case E_LP_AT_DB:
+        return this.longPolling!.onAtDb(k.a, k.b);
+      case E_LP_NEWS:
+        return this.longPolling!.onNews(k.a, k.b, k.c);
+      case E_LP_TIMEOUT:
+        return this.longPolling!.onTimeout(k.a);
+      case E_LP_RESPONSE:
+        return this.longPolling!.onResponse(k.a, k.b, k.c);
     }
   }
 }

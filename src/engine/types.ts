@@ -150,6 +150,8 @@ export interface ServerInfo {
   connections: number;
   /** Requests + pushes handled in the last whole simulated second. */
   handledPerS: number;
+  /** Long polling: requests parked here now, waiting for news or their hold timeout. */
+  parked?: number;
 }
 
 export interface ActionReport {

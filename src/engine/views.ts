@@ -11,6 +11,7 @@ import type { Workload } from './mechanisms/workload';
 import type { Meter } from './mechanisms/meter';
 import type { Sequencing } from './mechanisms/sequencing';
 import type { HashingStrategy } from './strategies/hashing';
+import type { LongPollingStrategy } from './strategies/longPolling';
 import type { PollingStrategy } from './strategies/polling';
 import type { PubSubStrategy } from './strategies/pubsub';
 import type { Strategy } from './strategies/strategy';
@@ -38,6 +39,7 @@ export interface ViewParts {
   seqs: Sequencing | null;
   strategy: Strategy;
   polling: PollingStrategy | null;
+  longPolling: LongPollingStrategy | null;
   hashing: HashingStrategy | null;
   pubsub: PubSubStrategy | null;
   delivery: Delivery | null;
@@ -82,14 +84,18 @@ export class Views {
   serverInfos(): ServerInfo[] {
     const w = this.p.w;
     const pool = w.pool;
+    const lp = this.p.longPolling;
     const out: ServerInfo[] = [];
     for (let i = 0; i < pool.count; i++) {
-      out.push({
+      const info: ServerInfo = {
         id: i,
         state: pool.state[i]!,
-        connections: w.push ? pool.conns[i]! : pool.lbPending[i]!,
+        // Long polling: held requests are the server's connections.
+        connections: w.push || lp !== null ? pool.conns[i]! : pool.lbPending[i]!,
         handledPerS: pool.handledLastS[i]!,
-      });
+      };
+      if (lp !== null) info.parked = lp.parked[i]!;
+      out.push(info);
     }
     return out;
   }

@@ -21,7 +21,7 @@ export class World {
   readonly users: number;
   readonly roomSize: number;
   readonly rooms: number;
-  /** Whether clients hold connections (every strategy but polling). */
+  /** Whether clients hold push connections (every strategy but polling and long polling). */
   readonly push: boolean;
   /**
    * Whether push clients fetch what they missed (sequence numbers with recovery): a copy lost in
@@ -65,7 +65,7 @@ export class World {
     this.users = s.users;
     this.roomSize = s.roomSize;
     this.rooms = Math.max(1, Math.floor(s.users / s.roomSize));
-    this.push = s.strategy !== 'polling';
+    this.push = s.strategy !== 'polling' && s.strategy !== 'long-polling';
     this.recovers = this.push && s.sequenceNumbers && s.recovery !== 'none';
     this.resends = this.push && s.delivery === 'at-least-once';
     this.rng = new Rng(s.seed);
@@ -79,7 +79,7 @@ export class World {
     this.lastSeq = new Uint32Array(s.users);
     this.roomSeq = new Uint32Array(this.rooms);
     this.jitter = new Jitter(s.networkJitter);
-    this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), !this.push);
+    this.pool = new ServerPool(s.lbPolicy, this.rng.fork('lb'), s.strategy === 'polling');
     this.t = this.metrics.totals;
     const traced = Math.min(s.tracedUsers, s.users);
     this.traceStride = traced > 0 ? Math.ceil(s.users / traced) : 0;

@@ -1,4 +1,4 @@
-/** Names and one-line stories of the four strategies, as the page words them. */
+/** Names and one-line stories of the strategies, as the page words them. */
 import type { Strategy } from '../bridge/engine';
 
 export const STRATEGY_INFO: Record<Strategy, { label: string; short: string; story: string }> = {
@@ -21,6 +21,11 @@ export const STRATEGY_INFO: Record<Strategy, { label: string; short: string; sto
     label: 'Pub/Sub',
     short: 'Broker',
     story: 'Servers subscribe to users’ topics; the broker fans each publish out.',
+  },
+  'long-polling': {
+    label: 'Long polling',
+    short: 'Hold',
+    story: 'Each client keeps one request open; the server answers when news comes or the hold ends.',
   },
 };
 

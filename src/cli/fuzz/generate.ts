@@ -158,8 +158,10 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
   const brokerShards = r.next() < 0.5 ? 1 : 1 + r.int(LIMITS.maxBrokerShards);
   const durationS = field(r, { min: 1e-3, max: LIMITS.maxDurationS, typical: [5, 120] });
   const pollIntervalS = field(r, { min: 1e-3, max: 3600, typical: [1, 60] });
-  const strategy = pick(r, STRATEGIES);
-  return {
+  // The strategies there were before long polling, drawn as before (so a seed keeps its scenario);
+  // long polling takes over half the polling seeds by draws made last.
+  const strategy = pick(r, BASE_STRATEGIES);
+  const out: ScenarioInput = {
     strategy,
     seed: r.int(0x1_0000_0000),
     durationS,
@@ -197,7 +199,17 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
     networkJitter: r.next() < 0.3 ? 0 : field(r, { min: 0, max: 2, typical: [0.05, 0.5] }),
     ...(mechanisms ? { ...guarantees(r), ...liveness(r) } : {}),
   };
+  // Drawn last, after every other field. A polling timeline is valid for long polling as it is
+  // (both remove servers at once).
+  out.holdTimeoutS = field(r, { min: 1e-3, max: 3600, typical: [1, 60] });
+  if (strategy === 'polling' && r.next() < 0.5) out.strategy = 'long-polling';
+  return out;
 }
+
+/** The strategies {@link randomScenario} draws first (long polling comes from polling's seeds). */
+const BASE_STRATEGIES = STRATEGIES.filter(
+  (x): x is Exclude<Strategy, 'long-polling'> => x !== 'long-polling',
+);
 
 /**
  * A rough count of kernel events per simulated second (only to pick a duration; the runner's wall
@@ -206,7 +218,13 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
 export function eventsPerSecond(s: Scenario): number {
   const msgPerS = (s.users * s.messagesPerUserPerMin) / 60;
   const recipients = msgPerS * (s.roomSize - 1);
-  const polls = s.strategy === 'polling' ? (s.users / s.pollIntervalS) * 6 : 0;
+  // Long polling: at most a request per recipient message, plus one per user per hold.
+  const polls =
+    s.strategy === 'polling'
+      ? (s.users / s.pollIntervalS) * 6
+      : s.strategy === 'long-polling'
+        ? (recipients + s.users / s.holdTimeoutS) * 6
+        : 0;
   const pushes = s.strategy === 'polling' ? 0 : recipients * (s.strategy === 'pubsub' ? 5 : 4);
   return polls + msgPerS * 6 + pushes + s.users * 0.01 + 10;
 }

@@ -17,6 +17,10 @@ export interface Strategy {
   onDisconnected(u: number): void;
   /** The coordinator, LB and broker now know `srv` is dead. */
   onCrashDetected(srv: number): void;
+  /** `srv` crashed this instant (strategies that keep per-server state without connections). */
+  onServerCrashed?(srv: number): void;
+  /** `srv` left (removed, or restarting in a deploy) and ends what it held (same). */
+  onServerLeft?(srv: number): void;
   /** Deliveries held by this module (its state and its pending events), counted from the world. */
   pending(): number;
   /** Bytes this module's arrays hold. */

@@ -42,6 +42,7 @@ const LEGEND: Record<Strategy, number[]> = {
   'modulo-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
   'consistent-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
   pubsub: [MsgKind.Write, MsgKind.Publish, MsgKind.Push, MsgKind.Connect],
+  'long-polling': [MsgKind.Poll, MsgKind.PollResponse, MsgKind.Write, MsgKind.Fanout],
 };
 
 /** Servers to draw before the first frame: the scenario's initial ones. */
