@@ -28,6 +28,10 @@ export const selUpServers = (s: AppState) =>
   s.summary
     ? s.summary.servers.filter((x) => x.state === 'up' || x.state === 'draining').length
     : s.scenario.servers;
+/** Servers crashed now (each can be restarted). */
+export const selCrashedServers = (s: AppState) =>
+  s.summary ? s.summary.servers.filter((x) => x.state === 'crashed').length : 0;
+export const selDeploy = (s: AppState) => s.summary?.deploy ?? null;
 export const selBehind = (s: AppState) =>
   s.summary?.behind && s.summary.playing ? s.summary.achievedSpeed : null;
 /**

@@ -122,7 +122,9 @@ function describeEntry(e: TimelineEntry): string {
         ? `remove ${who}`
         : e.action === 'crash-server'
           ? `crash ${who}`
-          : e.action.replace('-', ' ');
+          : e.action === 'restart-server'
+            ? `restart ${who === 'a server' ? 'the last crashed server' : who}`
+            : e.action.replace('-', ' ');
   return `The scripted "${what} at ${e.atS} s"`;
 }
 

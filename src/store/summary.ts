@@ -49,6 +49,8 @@ export interface Summary {
   requestedSpeed: number;
   achievedSpeed: number;
   behind: boolean;
+  /** The rolling deploy in progress: the server restarting now, and how far it is (issue 11). */
+  deploy?: { server: number; done: number; of: number } | null;
   /** Delivery-guarantee totals (issue 10); absent in summaries built before they existed. */
   guarantees?: GuaranteeFigures;
 }

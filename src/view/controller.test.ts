@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeScenario, type ActionKind, type ActionReport } from '../bridge/engine';
+import { normalizeScenario, type ActionKind, type ActionReport, type LiveSnapshot } from '../bridge/engine';
 import type { SimClient } from '../bridge/client';
 import { createAppStore } from '../store/store';
 import { createController } from './controller';
@@ -101,6 +101,77 @@ describe('controller: the engine owns what exists', () => {
     expect(acts).toEqual([{ kind: 'crash-server', server: 1 }]);
     expect(store.getState().scenario.timeline).toEqual([{ atS: 3.2, action: 'crash-server', server: 1 }]);
     expect(store.getState().notices.at(-1)?.text).toBe('Crash S1 not done: S1 is already down.');
+    ctl.dispose();
+  });
+
+  it('starts one deploy however fast the clicks; another only once a frame shows the first done', async () => {
+    const store = createAppStore({ scenario: normalizeScenario({ strategy: 'pubsub' }) });
+    const { client, acts } = fakeClient([
+      { report: report({ action: 'deploy', server: -1 }) },
+      { report: report({ atS: 9.5, action: 'deploy', server: -1 }) },
+    ]);
+    const ctl = createController(store, loop, client);
+    ctl.deploy();
+    ctl.deploy();
+    await flush();
+    expect(acts).toEqual([{ kind: 'deploy', server: undefined }]);
+    expect(store.getState().notices.at(-1)?.text).toBe(
+      'Deploy not done: a deploy is already starting; wait until it is done.',
+    );
+    // A frame of the engine still rolling it: refused, naming where it is.
+    const frame = (nowUs: number, deploy: { order: number[]; done: number; waiting: number } | null) =>
+      ({ nowUs, servers: [], liveness: { deploy, leaving: [] } }) as unknown as LiveSnapshot;
+    ctl.world.live = frame(5e6, { order: [0, 1, 2, 3], done: 2, waiting: 0 });
+    ctl.deploy();
+    expect(store.getState().notices.at(-1)?.text).toBe(
+      'Deploy not done: a deploy is already rolling through the servers (S1, 2 of 4); wait until it is done.',
+    );
+    // Done: a second deploy is a new one.
+    ctl.world.live = frame(9e6, null);
+    ctl.deploy();
+    await flush();
+    expect(acts.length).toBe(2);
+    expect(store.getState().scenario.timeline).toEqual([
+      { atS: 3.2, action: 'deploy' },
+      { atS: 9.5, action: 'deploy' },
+    ]);
+    ctl.dispose();
+  });
+
+  it('restarts a crashed server once per click burst, and lets it be crashed again once up', async () => {
+    const store = createAppStore({ scenario: normalizeScenario({ strategy: 'pubsub' }) });
+    const { client, acts } = fakeClient([
+      { report: report({ atS: 2, action: 'crash-server', server: 1 }) },
+      { report: report({ atS: 4, action: 'restart-server', server: 1 }) },
+      { report: report({ atS: 6, action: 'crash-server', server: 1 }) },
+    ]);
+    const ctl = createController(store, loop, client);
+    const frame = (nowUs: number, state: string) =>
+      ({
+        nowUs,
+        servers: [{ id: 1, state }],
+        liveness: { deploy: null, leaving: [] },
+      }) as unknown as LiveSnapshot;
+    ctl.crashServer(1);
+    await flush();
+    ctl.world.live = frame(3e6, 'crashed');
+    ctl.restartServer(1);
+    ctl.restartServer(1);
+    await flush();
+    expect(store.getState().notices.at(-1)?.text).toBe('Restart S1 not done: S1 is not down.');
+    ctl.world.live = frame(4.1e6, 'up');
+    ctl.crashServer(1);
+    await flush();
+    expect(acts).toEqual([
+      { kind: 'crash-server', server: 1 },
+      { kind: 'restart-server', server: 1 },
+      { kind: 'crash-server', server: 1 },
+    ]);
+    expect(store.getState().scenario.timeline).toEqual([
+      { atS: 2, action: 'crash-server', server: 1 },
+      { atS: 4, action: 'restart-server', server: 1 },
+      { atS: 6, action: 'crash-server', server: 1 },
+    ]);
     ctl.dispose();
   });
 });

@@ -26,6 +26,10 @@ export interface Controller {
   addServer(): void;
   removeServer(): void;
   crashServer(id: number): void;
+  /** Brings a crashed server back (empty); without an id, the last one crashed. */
+  restartServer(id?: number): void;
+  /** A rolling restart of every server up, each leaving by the scenario's `drain`. */
+  deploy(): void;
   act(kind: ActionKind, server?: number): void;
   step(): void;
   /** Rewind: pause and move the run to simulated second `tS` (restore a checkpoint, re-run). */
@@ -42,8 +46,18 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
   const failure = createFailureStore();
   /** The scenario the engine said it runs (its `ready` message), for the current run only. */
   let engine: { runId: number; scenario: Scenario } | null = null;
-  /** Servers this run was asked to crash (a crash is final within a run). */
+  /** Servers this run was asked to crash (until the engine answers and a frame shows it down). */
   const crashing = new Set<number>();
+  /**
+   * Crashed servers this run was asked to restart, with the engine time of its answer (Infinity
+   * until it comes): until a frame past it shows the server up, a second click is refused.
+   */
+  const restarting = new Map<number, number>();
+  /**
+   * A deploy asked for and not yet seen running: from the click until a frame past the engine's
+   * answer (the frame that shows it rolling, or already done). NaN: none.
+   */
+  let deployAskedUs = Number.NaN;
   const sim =
     client ??
     new SimClient({
@@ -87,6 +101,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     const runId = sim.init(scenario, st.playing, st.speed);
     engine = null;
     crashing.clear();
+    restarting.clear();
+    deployAskedUs = Number.NaN;
     world.clear(runId, st.scenario);
     st.setSummary(null);
   };
@@ -168,6 +184,28 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       }
       crashing.add(server);
     }
+    if (kind === 'restart-server' && server !== undefined) {
+      // A double click on a crashed server's Restart button restarts it once.
+      const live = world.live;
+      const state = live?.servers.find((x) => x.id === server)?.state;
+      const askedUs = restarting.get(server);
+      const pending = askedUs !== undefined && (!live || live.nowUs <= askedUs);
+      if (pending || (state !== undefined && state !== 'crashed')) {
+        store.getState().pushNotice(`Restart S${server} not done: S${server} is not down.`, 'info');
+        return;
+      }
+      restarting.set(server, Infinity);
+    }
+    if (kind === 'deploy') {
+      // One rolling deploy at a time from the page: a second click (a held key, a double click)
+      // while one rolls would queue another full round behind it, which nobody means.
+      const why = deployRefusal();
+      if (why !== null) {
+        store.getState().pushNotice(`Deploy not done: ${why}`, 'info');
+        return;
+      }
+      deployAskedUs = Infinity;
+    }
     forkIfInPast();
     const runAtAct = world.runId;
     actsInFlight++;
@@ -176,6 +214,16 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       const st = store.getState();
       if (kind === 'crash-server' && server !== undefined && (error || world.runId !== runAtAct))
         crashing.delete(server);
+      if (kind === 'restart-server' && server !== undefined && world.runId === runAtAct) {
+        if (error || !report) restarting.delete(server);
+        else {
+          restarting.set(server, report.atS * 1e6);
+          // It is up again: it can be crashed again.
+          crashing.delete(server);
+        }
+      }
+      if (kind === 'deploy' && world.runId === runAtAct)
+        deployAskedUs = error || !report ? Number.NaN : report.atS * 1e6;
       if (error) {
         // The engine refused (a server already down or gone, a rewind in progress): the scenario
         // stays as it was, and the reason is shown in a word.
@@ -194,6 +242,32 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       // the controls agree again (the store has said why).
       if (!st.recordAction(entry)) st.reset();
     });
+  };
+
+  /** Why the page will not start a deploy now (one is rolling or about to), or null. */
+  const deployRefusal = (): string | null => {
+    const live = world.live;
+    const d = live?.liveness?.deploy ?? null;
+    if (d !== null) {
+      const srv = d.order[Math.max(0, d.done - 1)];
+      const at = srv === undefined ? '' : ` (S${srv}, ${d.done} of ${d.order.length})`;
+      return `a deploy is already rolling through the servers${at}; wait until it is done.`;
+    }
+    if (!Number.isNaN(deployAskedUs) && (!live || live.nowUs <= deployAskedUs))
+      return 'a deploy is already starting; wait until it is done.';
+    return null;
+  };
+
+  /** The server the rail's Restart button brings back: the last one crashed, as the engine picks. */
+  const lastCrashed = (): number | undefined => {
+    const live = world.live;
+    if (!live) return undefined;
+    for (let i = live.servers.length - 1; i >= 0; i--) {
+      const x = live.servers[i]!;
+      const askedUs = restarting.get(x.id);
+      if (x.state === 'crashed' && !(askedUs !== undefined && live.nowUs <= askedUs)) return x.id;
+    }
+    return undefined;
   };
 
   const restartAfterFailure = () => {
@@ -242,6 +316,13 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
               upServers: live.servers.filter((x) => x.state === 'up' || x.state === 'draining').length,
               migrating: live.migration !== null,
               timeline: live.timeline.map((a) => ({ atS: a.atS, action: a.action, server: a.server })),
+              /** Per server as the stage shows it: a deploy's restart drains like a removal. */
+              servers: live.servers.map((x) => ({
+                id: x.id,
+                state: serverPhase(x.state, live.liveness?.leaving.some((l) => l.server === x.id) ?? false),
+                connections: x.connections,
+              })),
+              deploy: live.liveness?.deploy ?? null,
             }
           : null,
         notices: s.notices.map((n) => n.text),
@@ -265,6 +346,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
     addServer: () => act('add-server'),
     removeServer: () => act('remove-server'),
     crashServer: (id) => act('crash-server', id),
+    restartServer: (id) => act('restart-server', id ?? lastCrashed()),
+    deploy: () => act('deploy'),
     act,
     failure,
     restartAfterFailure,
@@ -272,6 +355,8 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       if (store.getState().playing) store.getState().setPlaying(false);
       // The past may have those servers up again: the frames say which are down from now on.
       crashing.clear();
+      restarting.clear();
+      deployAskedUs = Number.NaN;
       sim.seek(Math.max(0, tS) * 1e6);
     },
     step: () => {
@@ -288,6 +373,16 @@ export function createController(store: AppStore, loop: FrameLoop, client?: SimC
       sim.dispose();
     },
   };
+}
+
+/** A server's state in a word: up, draining (leaving, or a deploy restarting it), down or gone. */
+export function serverPhase(
+  state: 'up' | 'draining' | 'crashed' | 'removed',
+  leaving: boolean,
+): 'up' | 'draining' | 'down' | 'gone' {
+  if (state === 'crashed') return 'down';
+  if (state === 'removed') return 'gone';
+  return state === 'draining' || leaving ? 'draining' : 'up';
 }
 
 function actionLabel(kind: ActionKind, server?: number): string {
@@ -315,6 +410,8 @@ export function buildSummary(world: World): Summary {
   const pace = world.pace;
   const last = live.lastSecond;
   const t = live.totals;
+  const leaving = new Set(live.liveness?.leaving.map((l) => l.server));
+  const d = live.liveness?.deploy ?? null;
   return {
     runId: world.runId,
     simTimeS: live.nowUs / 1e6,
@@ -348,7 +445,8 @@ export function buildSummary(world: World): Summary {
     emptyPolls: t.emptyPolls,
     servers: live.servers.map((s) => ({
       id: s.id,
-      state: s.state,
+      // A deploy's restart drains its clients like a removal: the stage shows it draining.
+      state: s.state === 'up' && leaving.has(s.id) ? 'draining' : s.state,
       connections: s.connections,
       handledPerS: s.handledPerS,
     })),
@@ -359,5 +457,10 @@ export function buildSummary(world: World): Summary {
     achievedSpeed: pace?.achievedSpeed ?? 0,
     behind: pace?.behind ?? false,
     guarantees: guaranteeFigures(live),
+    deploy: d && {
+      server: d.order[Math.max(0, d.done - 1)] ?? -1,
+      done: d.done,
+      of: d.order.length,
+    },
   };
 }

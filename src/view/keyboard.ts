@@ -1,4 +1,4 @@
-/** Keyboard shortcuts (issue 3): Space, →, + / −, 1–4, ?, Esc. */
+/** Keyboard shortcuts (issue 3): Space, →, + / −, D, 1–4, ?, Esc. */
 import { useEffect } from 'react';
 import type { AppStore } from '../store/store';
 import type { Controller } from './controller';
@@ -46,6 +46,12 @@ export function useKeyboard(store: AppStore, controller: Controller): void {
         case '-':
         case '_':
           controller.removeServer();
+          break;
+        case 'd':
+        case 'D':
+          // A held key repeats: one deploy per press (a second press while it rolls is refused).
+          // Compare mode has no deploy: its lanes compare scaling, not releases.
+          if (!e.repeat && getViewFlags().mode !== 'compare') controller.deploy();
           break;
         case '1':
         case '2':

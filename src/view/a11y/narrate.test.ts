@@ -66,6 +66,12 @@ describe('live narration', () => {
         scen({ strategy: 'pubsub', users: 10_000 }),
       ),
     ).toBe('Server 2 crashed; 2,500 users (25 %) must reconnect.');
+    expect(
+      describeAction(action({ action: 'restart-server', server: 2 }), scen({ strategy: 'pubsub' })),
+    ).toBe('Server 2 restarted, empty; it takes new connections again.');
+    expect(
+      describeAction(action({ action: 'deploy', server: -1 }), scen({ strategy: 'pubsub', drain: 'kill' })),
+    ).toMatch(/^A rolling deploy started: .*kill/);
   });
   it('announces actions and DB saturation at once, digests otherwise every few simulated seconds', () => {
     const s = scen({ users: 200_000, pollIntervalS: 1 });

@@ -36,6 +36,12 @@ function clockWords(s: number): string {
   return `${m}:${String(r).padStart(2, '0')}`;
 }
 
+const DRAIN_WORDS: Record<Scenario['drain'], string> = {
+  'lame-duck': 'lame duck (it stops accepting, then closes its clients a few at a time)',
+  'grace-period': 'grace period (it closes its clients over time, then kills the rest)',
+  kill: 'kill (all its clients are cut at once and reconnect together)',
+};
+
 export function describeAction(a: ActionReport, s: Scenario): string {
   const share = s.users > 0 ? a.usersMoved / s.users : 0;
   const who = a.server < 0 ? 'A server' : `Server ${a.server}`;
@@ -56,6 +62,10 @@ export function describeAction(a: ActionReport, s: Scenario): string {
       return 'The broker crashed; messages published now reach nobody.';
     case 'recover-broker':
       return 'The broker is back; servers resubscribe.';
+    case 'restart-server':
+      return `${who} restarted, empty; it takes new connections again.`;
+    case 'deploy':
+      return `A rolling deploy started: the servers restart one at a time, each leaving by ${DRAIN_WORDS[s.drain]}.`;
     default:
       return `${a.action} at ${a.atS.toFixed(1)} s.`;
   }

@@ -47,6 +47,8 @@ const ACTION_LABEL: Record<string, string> = {
   'crash-server': 'crash',
   'crash-broker': 'broker down',
   'recover-broker': 'broker up',
+  'restart-server': 'restart',
+  deploy: 'deploy',
 };
 
 function ruleLabel(a: ActionReport): string {

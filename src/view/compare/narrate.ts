@@ -15,6 +15,8 @@ const VERB: Record<string, string> = {
   'crash-server': 'Server crashed',
   'crash-broker': 'Broker crashed',
   'recover-broker': 'Broker recovered',
+  'restart-server': 'Server restarted',
+  deploy: 'Rolling deploy started',
 };
 
 export function describeCompareAction(

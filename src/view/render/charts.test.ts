@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelEvery, ruleLevels } from './charts';
+import { actionLabel, labelEvery, ruleLevels } from './charts';
 
 describe('chart action labels', () => {
   it('stay on the first line when far apart', () => {
@@ -66,5 +66,13 @@ describe('server names under the bars', () => {
   });
   it('thin out further for 64 servers', () => {
     expect(labelEvery(360 / 64, ids(64))).toBe(5);
+  });
+});
+
+describe('action markers', () => {
+  it('name a deploy and a restart as such, not as a crash', () => {
+    expect(actionLabel({ action: 'deploy', server: -1 })).toBe('deploy');
+    expect(actionLabel({ action: 'restart-server', server: 2 })).toBe('S2 restart');
+    expect(actionLabel({ action: 'crash-server', server: 2 })).toBe('S2 crashed');
   });
 });

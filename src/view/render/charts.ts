@@ -429,6 +429,8 @@ export function actionLabel(a: Pick<ActionReport, 'action' | 'server'>): string 
   if (a.action === 'remove-server') return `− S${a.server}`;
   if (a.action === 'crash-broker') return 'broker down';
   if (a.action === 'recover-broker') return 'broker back';
+  if (a.action === 'deploy') return 'deploy';
+  if (a.action === 'restart-server') return `S${a.server} restart`;
   return `S${a.server} crashed`;
 }
 

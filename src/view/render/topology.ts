@@ -41,6 +41,8 @@ export interface TopologyInput {
 
 export interface TopologyOptions {
   onServerClick(id: number): void;
+  /** A crashed server's card is its Restart button. */
+  onServerRestart?(id: number): void;
   /** Called with whether the broker is down now (so the click recovers it). */
   onBrokerClick?(down: boolean): void;
 }
@@ -50,6 +52,10 @@ type G = d3.Selection<SVGGElement, unknown, null, undefined>;
 export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
   const svg = d3.select(svgEl);
   svg.selectAll('*').remove();
+  const serverAction = (s: ServerState) => {
+    if (s.state === 'crashed') opts.onServerRestart?.(s.id);
+    else opts.onServerClick(s.id);
+  };
   const defs = svg.append('defs');
   defs
     .append('pattern')
@@ -266,15 +272,14 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
             .attr('tabindex', 0)
             .attr('opacity', 0)
             .attr('transform', (d) => `translate(${d.b.x},${d.b.y})`)
-            .on('click', (_e, d) => {
-              // A crashed server has nothing left to crash.
-              if (d.s.state !== 'crashed') opts.onServerClick(d.s.id);
-            })
+            // A crashed server has nothing left to crash: its card restarts it instead.
+            .on('click', (_e, d) => serverAction(d.s))
             .on('keydown', (e: KeyboardEvent, d) => {
               if (e.key === 'Enter' || e.key === ' ') {
                 e.preventDefault();
                 e.stopPropagation();
-                if (d.s.state !== 'crashed') opts.onServerClick(d.s.id);
+                // A held key repeats: one press, one action.
+                if (!e.repeat) serverAction(d.s);
               }
             });
           g.append('rect').attr('class', 'card');
@@ -293,10 +298,7 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
         (exit) => exit.transition().duration(dur).attr('opacity', 0).remove(),
       );
     srv
-      .attr('aria-label', (d) =>
-        d.s.state === 'crashed' ? `Server ${d.s.id} (crashed)` : `Crash server ${d.s.id}`,
-      )
-      .attr('aria-disabled', (d) => (d.s.state === 'crashed' ? 'true' : null))
+      .attr('aria-label', (d) => (d.s.state === 'crashed' ? `Restart S${d.s.id}` : `Crash server ${d.s.id}`))
       .attr('data-server', (d) => d.s.id)
       .attr('data-state', (d) => d.s.state)
       .classed('crashed', (d) => d.s.state === 'crashed')
@@ -319,8 +321,8 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .select('title')
       .text((d) =>
         d.s.state === 'crashed'
-          ? `Server ${d.s.id} crashed`
-          : `Server ${d.s.id}: ${d.s.connections.toLocaleString('en-US')} connections, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
+          ? `Server ${d.s.id} crashed — click to restart it (it comes back empty)`
+          : `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} connections, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
       );
     srv
       .select('rect.card')
@@ -352,7 +354,13 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('x', (d) => d.b.w / 2 - 8)
       .attr('y', (d) => (roomy(d) ? -d.b.h / 2 + 18 : 4.5))
       .attr('display', (d) => (labelled(d) && !narrow(d) ? null : 'none'))
-      .text((d) => (d.s.state === 'crashed' ? 'crashed' : `${compact(d.s.connections)} conn`));
+      .text((d) =>
+        d.s.state === 'crashed'
+          ? 'crashed'
+          : d.s.state === 'draining'
+            ? `${compact(d.s.connections)} draining`
+            : `${compact(d.s.connections)} conn`,
+      );
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
     const barsShown = (d: { b: NodeBox }) => (roomy(d) ? barW(d) : 0);
     const cpu = (s: ServerState) => Math.min(1, (s.handledPerS * inp.serverProcessingMs) / 1000);

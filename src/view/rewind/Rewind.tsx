@@ -24,6 +24,10 @@ const ACTION_LABEL: Record<string, string> = {
   'add-server': 'server added',
   'remove-server': 'server removed',
   'crash-server': 'server crashed',
+  'restart-server': 'server restarted',
+  deploy: 'deploy',
+  'crash-broker': 'broker down',
+  'recover-broker': 'broker back',
 };
 
 export function StepBack() {

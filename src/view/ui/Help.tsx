@@ -5,6 +5,7 @@ const KEYS: [string, string][] = [
   ['Space', 'Play / pause'],
   ['→', 'Step (a short stretch of simulated time)'],
   ['+ / −', 'Add / remove a server'],
+  ['D', 'Deploy: restart every server in turn (rolling)'],
   ['1 – 4', 'Polling, simple hashing, consistent hashing, pub/sub'],
   ['PgDn / PgUp', 'Tour: next / back step (otherwise step forward / back in time)'],
   ['.', 'Presenter mode: pause / play (the clicker’s blank-screen key)'],
@@ -37,7 +38,10 @@ export function Help() {
             </div>
           ))}
         </dl>
-        <p className="muted">Click a server card to crash it. Hover any figure for what it measures.</p>
+        <p className="muted">
+          Click a server card to crash it; click a crashed one to restart it. Hover any figure for what it
+          measures.
+        </p>
         <button type="button" onClick={close} autoFocus>
           Close
         </button>

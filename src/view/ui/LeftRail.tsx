@@ -8,6 +8,8 @@ import {
   selSeed,
   selStrategy,
   selPendingServerChanges,
+  selCrashedServers,
+  selDeploy,
   selTimeline,
   selUpServers,
   selUsers,
@@ -142,6 +144,7 @@ function WorkloadPanel() {
         </div>
         <SeedField seed={seed} onCommit={(v) => st().setField('seed', v)} />
       </div>
+      <ServerActions />
       {pending ? (
         <p className="field-note" data-testid="server-pending">
           {pending === 1 ? '1 change waits' : `${pending} changes wait`} for the running migration to finish.
@@ -163,7 +166,11 @@ function WorkloadPanel() {
                       ? 'broker down'
                       : e.action === 'recover-broker'
                         ? 'broker back'
-                        : `S${e.server ?? ''} crash`}{' '}
+                        : e.action === 'deploy'
+                          ? 'Deploy'
+                          : e.action === 'restart-server'
+                            ? `S${e.server ?? ''} restart`
+                            : `S${e.server ?? ''} crash`}{' '}
                 @ {e.atS.toFixed(1)} s
               </li>
             ))}
@@ -181,6 +188,48 @@ function WorkloadPanel() {
       ) : null}
       <Envelope />
     </>
+  );
+}
+
+/** Restart a crashed server; roll a deploy through every server (issue 11). */
+function ServerActions() {
+  const { controller } = useServices();
+  const crashed = useApp(selCrashedServers);
+  const deploy = useApp(selDeploy);
+  const compare = useViewFlags().mode === 'compare';
+  if (compare) return null;
+  return (
+    <div className="server-actions">
+      <div className="server-action-buttons" role="group" aria-label="Server actions">
+        <button
+          type="button"
+          className="rail-btn"
+          aria-label="Restart crashed server"
+          title={
+            crashed > 0
+              ? 'Bring the last crashed server back, empty (or click a crashed server)'
+              : 'No server is down: crash one by clicking it on the stage'
+          }
+          disabled={crashed === 0}
+          onClick={() => controller.restartServer()}
+        >
+          Restart
+        </button>
+        <button
+          type="button"
+          className="rail-btn"
+          title="Rolling deploy: restart every server, one at a time, each leaving by the drain mode (D)"
+          onClick={() => controller.deploy()}
+        >
+          Deploy
+        </button>
+      </div>
+      {deploy ? (
+        <p className="field-note" data-testid="deploy-status" aria-live="polite">
+          Deploying: S{deploy.server} restarting ({deploy.done} of {deploy.of})
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -75,7 +75,9 @@ export function RingPanel({
         ? `Added S${lastAction.server}`
         : lastAction.action === 'remove-server'
           ? `Removed S${lastAction.server}`
-          : `S${lastAction.server} crashed`;
+          : lastAction.action === 'restart-server'
+            ? `Restarted S${lastAction.server}`
+            : `S${lastAction.server} crashed`;
     caption = `${what}: moved ${percent(measured)} of users (${compact(lastAction.usersMoved)}) — expected ${exp.formula} = ${percent(exp.share)}`;
   }
   const mig = summary?.migration;
@@ -119,7 +121,13 @@ export function RingPanel({
 function lastMembershipAction(t: readonly ActionReport[]): ActionReport | null {
   for (let i = t.length - 1; i >= 0; i--) {
     const a = t[i]!;
-    if (a.action === 'add-server' || a.action === 'remove-server' || a.action === 'crash-server') return a;
+    if (
+      a.action === 'add-server' ||
+      a.action === 'remove-server' ||
+      a.action === 'crash-server' ||
+      a.action === 'restart-server'
+    )
+      return a;
   }
   return null;
 }

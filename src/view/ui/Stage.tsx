@@ -89,6 +89,7 @@ export function Stage() {
   useEffect(() => {
     const t = createTopology(svgRef.current!, {
       onServerClick: (id) => controller.crashServer(id),
+      onServerRestart: (id) => controller.restartServer(id),
       // The broker as a single point of failure: click it to take it down, again to bring it back.
       onBrokerClick: (down) => controller.act(down ? 'recover-broker' : 'crash-broker'),
     });
