@@ -21,6 +21,8 @@ export interface Delivery {
   frame: Frame;
   /** Every trace buffer received since the previous take, oldest first (none are dropped). */
   traces: Float64Array[];
+  /** The sequence numbers of `traces`' hops, one array per trace buffer (same order and length). */
+  traceSeqs: Uint32Array[];
 }
 
 interface WorkerLike {
@@ -66,6 +68,7 @@ export class SimClient {
   private worker: WorkerLike;
   private latest: Frame | null = null;
   private traces: Float64Array[] = [];
+  private traceSeqs: Uint32Array[] = [];
   private reqNext = 1;
   private readonly pending = new Map<number, (r: ActionReport | null, error?: string) => void>();
 
@@ -93,6 +96,7 @@ export class SimClient {
     this.worker.terminate();
     this.latest = null;
     this.traces = [];
+    this.traceSeqs = [];
     for (const resolve of this.pending.values()) resolve(null, 'run replaced');
     this.pending.clear();
     this.worker = this.spawn();
@@ -102,6 +106,7 @@ export class SimClient {
   restore(): void {
     this.latest = null;
     this.traces = [];
+    this.traceSeqs = [];
     this.worker.postMessage({ type: 'restore' });
   }
 
@@ -110,6 +115,7 @@ export class SimClient {
     this.runId++;
     this.latest = null;
     this.traces = [];
+    this.traceSeqs = [];
     for (const resolve of this.pending.values()) resolve(null, 'run replaced');
     this.pending.clear();
     this.worker.postMessage({ type: 'init', runId: this.runId, scenario, playing, speed });
@@ -148,10 +154,12 @@ export class SimClient {
     const frame = this.latest;
     if (!frame) return null;
     const traces = this.traces;
+    const traceSeqs = this.traceSeqs;
     this.latest = null;
     this.traces = [];
+    this.traceSeqs = [];
     this.worker.postMessage({ type: 'ack', seq: frame.seq });
-    return { frame, traces };
+    return { frame, traces, traceSeqs };
   }
 
   dispose(): void {
@@ -182,7 +190,10 @@ export class SimClient {
       case 'frame': {
         const prev = this.latest;
         // After a seek the unread past is void: its series and dots belong to the abandoned present.
-        if (msg.reset) this.traces = [];
+        if (msg.reset) {
+          this.traces = [];
+          this.traceSeqs = [];
+        }
         // Latest wins, but one-off payloads of an unread frame must survive it.
         if (prev && msg.reset) {
           if (!msg.ring && prev.ring) msg.ring = prev.ring;
@@ -193,7 +204,10 @@ export class SimClient {
           if (!msg.sample && prev.sample) msg.sample = prev.sample;
           if (prev.series.length) msg.series = [...prev.series, ...msg.series];
         }
-        if (msg.trace.length) this.traces.push(msg.trace);
+        if (msg.trace.length) {
+          this.traces.push(msg.trace);
+          this.traceSeqs.push(msg.traceSeqs);
+        }
         this.latest = msg;
         break;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, ScenarioError, TRACE_STRIDE, createSimulation } from '../engine';
+import { DEFAULT_SCENARIO, MsgKind, ScenarioError, TRACE_STRIDE, createSimulation } from '../engine';
 import type { ActionReport, LiveSnapshot, RingView, SampleView, Scenario, SeriesRow } from '../engine';
 import { SimHost, type HostSim } from './host';
 import type { Frame, FromWorker } from './protocol';
@@ -218,5 +218,39 @@ describe('SimHost', () => {
     host.handle({ type: 'play', playing: false });
     host.tick();
     expect(host.saturated).toBe(false);
+  });
+
+  it("ships each traced hop's room sequence number beside it: chat pushes carry one, writes not yet committed none", () => {
+    const clock = { t: 0 };
+    const posted: FromWorker[] = [];
+    const host = new SimHost({
+      now: () => clock.t,
+      create: (s) => createSimulation(s),
+      post: (m) => posted.push(m),
+    });
+    const scenario = { ...DEFAULT_SCENARIO, strategy: 'pubsub' as const, users: 2000, sequenceNumbers: true };
+    host.handle({ type: 'init', runId: 1, scenario, playing: true, speed: 5 });
+    for (let i = 0; i < 120; i++) {
+      clock.t += 16;
+      host.tick();
+      host.handle({ type: 'ack', seq: posted.filter((m) => m.type === 'frame').length });
+    }
+    const pushSeqs: number[] = [];
+    let writes = 0;
+    for (const f of posted.filter((m): m is Frame => m.type === 'frame')) {
+      expect(f.traceSeqs.length).toBe(f.trace.length / TRACE_STRIDE);
+      for (let r = 0; r < f.traceSeqs.length; r++) {
+        const kind = f.trace[r * TRACE_STRIDE]!;
+        if (kind === MsgKind.Push || kind === MsgKind.Fanout) pushSeqs.push(f.traceSeqs[r]!);
+        if (kind === MsgKind.Write) {
+          writes++;
+          expect(f.traceSeqs[r]).toBe(0);
+        }
+      }
+    }
+    expect(writes).toBeGreaterThan(0);
+    expect(pushSeqs.length).toBeGreaterThanOrEqual(5);
+    // Room sequence numbers start at 1: every chat message on its way carries one.
+    expect(Math.min(...pushSeqs)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -27,6 +27,8 @@ export interface HostSim extends PacedSim {
   act(kind: ActionKind, server?: number): ActionReport;
   live(): LiveSnapshot;
   drainTrace(): Float64Array;
+  /** Room sequence number of each record the last drainTrace() returned (0: none); optional. */
+  traceSeqs?(): Uint32Array;
   ringView(): RingView;
   sampleView(): SampleView;
   series(): SeriesRow[];
@@ -89,6 +91,8 @@ export class SimHost {
   private awaitingAck = false;
   private dirty = false;
   private traceChunks: Float64Array[] = [];
+  /** Sequence numbers of `traceChunks`' records, one array per chunk (same order). */
+  private seqChunks: Uint32Array[] = [];
   private traceLen = 0;
   private seriesCursor = -1;
   private sentRingVersion = -1;
@@ -198,6 +202,7 @@ export class SimHost {
     this.seekTargetUs = null;
     this.pacer.setPlaying(false);
     this.traceChunks = [];
+    this.seqChunks = [];
     this.traceLen = 0;
     const cp = this.checkpoints?.atOrBefore(Infinity) ?? null;
     const message = error instanceof Error ? error.message : String(error);
@@ -350,6 +355,7 @@ export class SimHost {
     this.seekTargetUs = null;
     sim.drainTrace();
     this.traceChunks = [];
+    this.seqChunks = [];
     this.traceLen = 0;
     this.seriesCursor = -1;
     this.sentRingVersion = -1;
@@ -391,6 +397,7 @@ export class SimHost {
     this.awaitingAck = false;
     this.dirty = false;
     this.traceChunks = [];
+    this.seqChunks = [];
     this.traceLen = 0;
     this.seriesCursor = -1;
     this.sentRingVersion = -1;
@@ -428,19 +435,24 @@ export class SimHost {
   private collectTrace(sim: HostSim): void {
     const t = sim.drainTrace();
     if (t.length === 0) return;
+    const n = t.length / TRACE_STRIDE;
+    const seqs = sim.traceSeqs?.();
     this.traceChunks.push(t);
+    this.seqChunks.push(seqs && seqs.length === n ? seqs : new Uint32Array(n));
     this.traceLen += t.length;
     // Bound memory while no ack comes (a hidden tab): keep roughly the newest records.
     const cap = this.opts.maxTraceRecords * TRACE_STRIDE * 2;
-    while (this.traceLen > cap && this.traceChunks.length > 1)
+    while (this.traceLen > cap && this.traceChunks.length > 1) {
       this.traceLen -= this.traceChunks.shift()!.length;
+      this.seqChunks.shift();
+    }
   }
 
   /**
    * Hops that ended long before now can no longer be drawn (the page shows a moment just behind
    * the worker's clock), so they are dropped here rather than shipped.
    */
-  private takeTrace(nowUs: number): Float64Array {
+  private takeTrace(nowUs: number): { trace: Float64Array; seqs: Uint32Array } {
     const keepUs = Math.max(2_000, this.pacer.speed * 400_000);
     const horizon = nowUs - keepUs;
     let n = 0;
@@ -448,19 +460,24 @@ export class SimHost {
       for (let i = 0; i < c.length; i += TRACE_STRIDE) if (c[i + 4]! >= horizon) n++;
     const skip = Math.max(0, n - this.opts.maxTraceRecords);
     const out = new Float64Array((n - skip) * TRACE_STRIDE);
+    const seqs = new Uint32Array(n - skip);
     let k = 0;
     let seen = 0;
-    for (const c of this.traceChunks) {
+    for (let ci = 0; ci < this.traceChunks.length; ci++) {
+      const c = this.traceChunks[ci]!;
+      const cs = this.seqChunks[ci]!;
       for (let i = 0; i < c.length; i += TRACE_STRIDE) {
         if (c[i + 4]! < horizon) continue;
         if (seen++ < skip) continue;
         out.set(c.subarray(i, i + TRACE_STRIDE), k);
+        seqs[k / TRACE_STRIDE] = cs[i / TRACE_STRIDE] ?? 0;
         k += TRACE_STRIDE;
       }
     }
     this.traceChunks = [];
+    this.seqChunks = [];
     this.traceLen = 0;
-    return out;
+    return { trace: out, seqs };
   }
 
   private sendFrame(sim: HostSim): void {
@@ -486,7 +503,7 @@ export class SimHost {
       sample = sim.sampleView();
       this.lastSampleWall = wall;
     }
-    const trace = this.takeTrace(live.nowUs);
+    const { trace, seqs: traceSeqs } = this.takeTrace(live.nowUs);
     const p = this.pacer;
     const achieved = p.achievedSpeed;
     const frame: Frame = {
@@ -502,6 +519,7 @@ export class SimHost {
         rateUsPerMs: p.active ? (p.behind ? achieved : p.speed) * 1000 : 0,
       },
       trace,
+      traceSeqs,
       series,
       history: { headUs: Math.max(this.headUs, live.nowUs), checkpoints: this.checkpoints?.size ?? 0 },
     };
@@ -513,6 +531,6 @@ export class SimHost {
     if (sample) frame.sample = sample;
     this.awaitingAck = true;
     this.dirty = false;
-    this.opts.post(frame, [trace.buffer]);
+    this.opts.post(frame, [trace.buffer, traceSeqs.buffer]);
   }
 }

@@ -61,6 +61,8 @@ export interface Frame {
   pace: PaceReport;
   /** Traced hops since the previous frame, TRACE_STRIDE numbers each (transferred). */
   trace: Float64Array;
+  /** Each traced hop's room sequence number, same order as `trace` (0: carries none; transferred). */
+  traceSeqs: Uint32Array;
   /** Series rows completed since the previous frame. */
   series: SeriesRow[];
   /** Present when membership changed since the previous frame. */

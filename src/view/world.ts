@@ -30,6 +30,8 @@ export class World {
   seriesVersion = 0;
   /** Active traced hops: TRACE_STRIDE numbers each, `hopCount` of them. */
   hops = new Float64Array(4096 * TRACE_STRIDE);
+  /** The room sequence number each active hop carries (0: none), parallel to `hops`. */
+  hopSeqs = new Uint32Array(4096);
   hopCount = 0;
   /** Simulated time being drawn (µs). */
   viewUs = 0;
@@ -88,7 +90,7 @@ export class World {
       if (this.series.length > MAX_SERIES) this.series.splice(0, this.series.length - MAX_SERIES);
       this.seriesVersion++;
     }
-    for (const t of d.traces) this.addHops(t);
+    for (let i = 0; i < d.traces.length; i++) this.addHops(d.traces[i]!, d.traceSeqs?.[i]);
     this.frameVersion++;
   }
 
@@ -121,12 +123,13 @@ export class World {
     this.slotCapacity = Math.max(1, u.length);
   }
 
-  private addHops(t: Float64Array): void {
+  private addHops(t: Float64Array, seqs: Uint32Array | undefined): void {
     const n = t.length / TRACE_STRIDE;
     if (this.hopCount + n > MAX_HOPS) {
       // Too many to draw anyway: keep the newest.
       const keep = Math.max(0, MAX_HOPS - n);
       this.hops.copyWithin(0, (this.hopCount - keep) * TRACE_STRIDE, this.hopCount * TRACE_STRIDE);
+      this.hopSeqs.copyWithin(0, this.hopCount - keep, this.hopCount);
       this.hopCount = keep;
     }
     const need = (this.hopCount + n) * TRACE_STRIDE;
@@ -134,9 +137,15 @@ export class World {
       const grown = new Float64Array(Math.max(need, this.hops.length * 2));
       grown.set(this.hops.subarray(0, this.hopCount * TRACE_STRIDE));
       this.hops = grown;
+      const seqGrown = new Uint32Array(grown.length / TRACE_STRIDE);
+      seqGrown.set(this.hopSeqs.subarray(0, this.hopCount));
+      this.hopSeqs = seqGrown;
     }
-    this.hops.set(t.subarray(0, Math.min(t.length, MAX_HOPS * TRACE_STRIDE)), this.hopCount * TRACE_STRIDE);
-    this.hopCount += Math.min(n, MAX_HOPS);
+    const m = Math.min(n, MAX_HOPS);
+    this.hops.set(t.subarray(0, m * TRACE_STRIDE), this.hopCount * TRACE_STRIDE);
+    if (seqs && seqs.length >= m) this.hopSeqs.set(seqs.subarray(0, m), this.hopCount);
+    else this.hopSeqs.fill(0, this.hopCount, this.hopCount + m);
+    this.hopCount += m;
   }
 
   private expireHops(v: number): void {
@@ -147,7 +156,10 @@ export class World {
       // Losses linger a little so the eye catches them.
       const end = h[o + 4]! + (lingers(h[o]!) ? this.lingerUs() : 0);
       if (end < v) continue;
-      if (w !== r) h.copyWithin(w * TRACE_STRIDE, o, o + TRACE_STRIDE);
+      if (w !== r) {
+        h.copyWithin(w * TRACE_STRIDE, o, o + TRACE_STRIDE);
+        this.hopSeqs[w] = this.hopSeqs[r]!;
+      }
       w++;
     }
     this.hopCount = w;

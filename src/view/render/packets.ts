@@ -7,6 +7,7 @@ import { MsgKind, NodeId, TRACE_STRIDE } from '../../bridge/engine';
 import { anchor, slotPos, type StageLayout } from '../layout';
 import { MSG_COLOR } from '../palette';
 import type { World } from '../world';
+import { MAX_SEQ_LABELS, pickSeqLabels, roomOfUser } from './seqLabels';
 
 export interface PacketsOptions {
   world: World;
@@ -28,6 +29,11 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   /** Glows keep the points of the layout they were counted in: a new layout (Present mode, a
       resize, another strategy) starts them afresh instead of drawing lines where nodes were. */
   let lastLayout: StageLayout | null = null;
+  /** Sequence-number labels: the hops picked this frame (scratch, allocated once). */
+  const labelIdx = new Int32Array(MAX_SEQ_LABELS);
+  const labelRooms = new Int32Array(MAX_SEQ_LABELS);
+  /** What the labels said last (`r<room>#<seq>` each): the canvas's data-seq-labels, for tests. */
+  let labelText = '';
 
   /** Matches the canvas to the layout's pixel size (cheap when nothing changed). */
   function fit(l: StageLayout) {
@@ -221,7 +227,72 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       }
     }
     if (reduced) drawCounters();
+    else if (world.scenario?.sequenceNumbers) drawSeqLabels(l, v);
+    else setLabelText('');
     ctx.restore();
+  }
+
+  /**
+   * Sequence numbers on: a few messages in flight carry their room's number ("#41") beside the
+   * dot, moving with it, so a gap or a repeat is readable as numbers, not only as a flash.
+   */
+  function drawSeqLabels(l: StageLayout, v: number) {
+    const world = opts.world;
+    const sc = world.scenario!;
+    const n = pickSeqLabels(
+      world.hops,
+      world.hopSeqs,
+      world.hopCount,
+      v,
+      sc.users,
+      sc.roomSize,
+      labelIdx,
+      labelRooms,
+    );
+    ctx.font = '600 11px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    let text = '';
+    for (let j = 0; j < n; j++) {
+      const i = labelIdx[j]!;
+      const o = i * TRACE_STRIDE;
+      const pts = path(l, world.hops[o + 1]!, world.hops[o + 2]!, world.hops[o + 5]!);
+      if (!pts) continue;
+      const send = world.hops[o + 3]!;
+      const recv = world.hops[o + 4]!;
+      const [x, y] = at(pts, recv > send ? (v - send) / (recv - send) : 1);
+      const seq = world.hopSeqs[i]!;
+      const label = `#${seq}`;
+      const tw = ctx.measureText(label).width;
+      // Never half under the load balancer's box (the canvas is clipped there): skip that one.
+      const lb = l.nodes.get(NodeId.Lb);
+      if (
+        lb &&
+        x + 11 + tw > lb.x - lb.w / 2 &&
+        x + 5 < lb.x + lb.w / 2 &&
+        y > lb.y - lb.h / 2 &&
+        y - 15 < lb.y + lb.h / 2
+      )
+        continue;
+      // A pale pill under dark figures keeps the number legible over edges and other dots.
+      ctx.globalAlpha = 0.88;
+      ctx.fillStyle = '#fff';
+      ctx.beginPath();
+      ctx.roundRect(x + 5, y - 15, tw + 6, 13, 4);
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = '#1a1a1a';
+      ctx.fillText(label, x + 8, y - 8);
+      text += `${text ? ' ' : ''}r${roomOfUser(world.hops[o + 5]!, sc.users, sc.roomSize)}#${seq}`;
+    }
+    setLabelText(text);
+  }
+
+  function setLabelText(text: string) {
+    if (text === labelText) return;
+    labelText = text;
+    if (text) canvas.dataset.seqLabels = text;
+    else delete canvas.dataset.seqLabels;
   }
 
   /**
