@@ -210,7 +210,7 @@ function KafkaSettings({ s, apply, disabled }: { s: Scenario; apply: Apply; disa
 }
 
 /** An on/off switch: a button (Space and Enter toggle it; the page's Space shortcut leaves buttons alone). */
-function Switch(props: {
+export function Switch(props: {
   label: string;
   on: boolean;
   disabled?: boolean;
@@ -248,7 +248,7 @@ function Switch(props: {
 }
 
 /** A labelled radio group; an option the engine would refuse is disabled, its reason shown under the group. */
-function Choice<T extends string>(props: {
+export function Choice<T extends string>(props: {
   label: string;
   value: T;
   options: { value: T; label: string }[];

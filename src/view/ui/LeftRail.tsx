@@ -22,6 +22,7 @@ import { useMoreBelow } from './moreBelow';
 import { Slider, niceStops } from './Slider';
 import { RailPanel, RailTabs, type RailTab } from './RailTabs';
 import { GuaranteesPanel } from '../guarantees/GuaranteesPanel';
+import { FailuresPanel } from '../failures/FailuresPanel';
 
 const USER_STOPS = niceStops(10, 1_000_000);
 const POLL_STOPS = [0.5, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60];
@@ -33,6 +34,7 @@ const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
 const TABS: readonly RailTab[] = [
   { id: 'workload', label: 'Workload', panel: () => <WorkloadPanel /> },
   { id: 'guarantees', label: 'Guarantees', panel: () => <GuaranteesPanel /> },
+  { id: 'failures', label: 'Failures', panel: () => <FailuresPanel /> },
 ];
 
 export function LeftRail() {

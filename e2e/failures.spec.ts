@@ -1,0 +1,97 @@
+/**
+ * Failures & capacity on the page (issue 11): the tab edits the scenario through the validated
+ * path (URL round trip, reload keeps it, the run restarts and its figures change), and each
+ * failure preset shows the figure it promises.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { settled } from './engineState';
+import { collectErrors, slideTo, slider } from './helpers';
+
+async function openFailures(page: Page) {
+  await page.getByRole('tab', { name: 'Failures' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Failures' })).toBeVisible();
+}
+
+const radio = (page: Page, name: string) => page.getByRole('radio', { name, exact: true });
+
+test('the Failures & capacity tab: every control is named, a change reaches the URL and survives a reload', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('./?strategy=pubsub&users=1000');
+  await openFailures(page);
+  for (const name of [
+    'Heartbeat interval',
+    'Heartbeat timeout',
+    'Accepts per second',
+    'Listen backlog',
+    'Connection cap',
+    'Slow consumers',
+    'Slow consumer reads',
+    'Output buffer hard limit',
+    'Output buffer soft limit',
+    'Soft limit seconds',
+    'Drain window',
+    'Lame-duck grace',
+  ])
+    await expect(slider(page, name)).toBeVisible();
+  for (const name of [
+    'Immediate',
+    'Backoff',
+    'Backoff + jitter',
+    'Lame duck',
+    'Grace period',
+    'Kill',
+    'Uniform',
+  ])
+    await expect(radio(page, name)).toBeAttached();
+  await expect(page.getByRole('radiogroup', { name: 'Reconnect' })).toBeVisible();
+  await expect(page.getByRole('radiogroup', { name: 'Drain' })).toBeVisible();
+  await expect(page.getByRole('radiogroup', { name: 'Room popularity' })).toBeVisible();
+
+  // Heartbeats: the detection window follows the settings (timeout … interval + timeout).
+  await expect(page.getByTestId('detection-window')).toContainText('20 s–45 s');
+  await slideTo(page, 'Heartbeat interval', 10);
+  await expect(page).toHaveURL(/heartbeatIntervalS=10\b/);
+  await expect(page.getByTestId('detection-window')).toContainText('20 s–30 s');
+
+  await radio(page, 'Immediate').check();
+  await expect(page).toHaveURL(/reconnect=immediate/);
+  await radio(page, 'Grace period').check();
+  await expect(page).toHaveURL(/drain=grace-period/);
+  await expect(slider(page, 'Termination grace')).toBeVisible();
+  await expect(slider(page, 'Lame-duck grace')).toHaveCount(0);
+
+  await radio(page, 'Zipf (a few hot)').check();
+  await expect(page).toHaveURL(/roomPopularity=zipf/);
+  await expect(page.getByTestId('hot-room-share')).toContainText('The top room of 500');
+
+  await page.reload();
+  await openFailures(page);
+  await expect(slider(page, 'Heartbeat interval')).toHaveAttribute('aria-valuetext', '10 s');
+  await expect(radio(page, 'Immediate')).toBeChecked();
+  await expect(radio(page, 'Grace period')).toBeChecked();
+  await expect(radio(page, 'Zipf (a few hot)')).toBeChecked();
+  expect(errors).toEqual([]);
+});
+
+test('screenshots of the tab at 1280×720 and 1920×1080: the rail scrolls, nothing clipped', async ({
+  page,
+}) => {
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto('./?strategy=pubsub&users=1000&roomPopularity=zipf&drain=grace-period');
+    await openFailures(page);
+    await settled(page);
+    await page.screenshot({ path: `test-results/screens/failures-tab-${w}x${h}.png` });
+    const rail = page.getByRole('complementary', { name: 'Settings' });
+    await rail.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.screenshot({ path: `test-results/screens/failures-tab-${w}x${h}-end.png` });
+    // The last control is reachable by scrolling the rail, inside the viewport.
+    const last = slider(page, 'Zipf skew');
+    await expect(last).toBeInViewport();
+  }
+});
