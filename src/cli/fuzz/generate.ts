@@ -159,7 +159,7 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
   const durationS = field(r, { min: 1e-3, max: LIMITS.maxDurationS, typical: [5, 120] });
   const pollIntervalS = field(r, { min: 1e-3, max: 3600, typical: [1, 60] });
   const strategy = pick(r, STRATEGIES);
-  return {
+  const s: ScenarioInput = {
     strategy,
     seed: r.int(0x1_0000_0000),
     durationS,
@@ -197,6 +197,13 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
     networkJitter: r.next() < 0.3 ? 0 : field(r, { min: 0, max: 2, typical: [0.05, 0.5] }),
     ...(mechanisms ? { ...guarantees(r), ...liveness(r) } : {}),
   };
+  if (mechanisms) {
+    // Recovery from the Kafka-like log, drawn last so every other field of a seed stays what it
+    // was before the log was modelled (pinned seeds keep their scenarios).
+    const fromLog = r.next() < 0.5;
+    if (fromLog && s.strategy === 'pubsub' && s.broker === 'kafka' && s.sequenceNumbers) s.recovery = 'log';
+  }
+  return s;
 }
 
 /**
