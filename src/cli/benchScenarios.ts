@@ -245,6 +245,31 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
       }),
     ),
   },
+  {
+    name: 'kafka-log-recovery-1m',
+    users: 1_000_000,
+    strategy: 'pubsub',
+    note: '60 s, Kafka-like broker, sequence numbers + recovery from the log + idempotent, crash-server at 10 s (clients back by heartbeats, reading the broker, not the DB)',
+    run: modelRun(
+      {
+        strategy: 'pubsub',
+        broker: 'kafka',
+        users: 1_000_000,
+        durationS: 60,
+        sequenceNumbers: true,
+        recovery: 'log',
+        idempotent: true,
+        timeline: [{ atS: 10, action: 'crash-server' }],
+      },
+      (r) => ({
+        recoveryReads: r.totals.recoveryReads,
+        recoveredDeliveries: r.totals.recoveredDeliveries,
+        dbReads: r.totals.dbReads,
+        lostDeliveries: r.totals.lostDeliveries,
+        duplicateDeliveries: r.totals.duplicateDeliveries,
+      }),
+    ),
+  },
   // Liveness, capacity and deploys (issue 11).
   {
     name: 'crash-herd-1m',

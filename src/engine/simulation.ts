@@ -336,6 +336,14 @@ export class Simulation {
   }
 
   /**
+   * Messages committed so far in each room (its last sequence number): a copy, O(rooms), for
+   * checks that count deliveries from the world rather than from the counters.
+   */
+  committedPerRoom(): Uint32Array {
+    return this.w.roomSeq.slice();
+  }
+
+  /**
    * The clients' sequence-number state, or null unless `sequenceNumbers` is on with a push
    * strategy: per user `mark` (every message of the room up to it is had) and per room `roomSeq`
    * (the last number the chat service gave out). Copies, O(users): for checks and inspection,

@@ -9,6 +9,7 @@ import { settleTimeS } from '../../engine/settled';
 import type { Simulation } from '../../engine/simulation';
 import type { Scenario } from '../../engine/scenario';
 import type { Result, Totals } from '../../engine/types';
+import { ORACLE_CHECKS } from './oracle';
 
 export interface RunEvidence {
   scenario: Scenario;
@@ -210,4 +211,6 @@ export const FUZZ_CHECKS: FuzzCheck[] = [
         : `${(memoryBytes / 1e6).toFixed(1)} MB > budget ${(budget / 1e6).toFixed(1)} MB`;
     },
   },
+  // The delivery-guarantee accounting, from the scenario's switches and the committed messages.
+  ...ORACLE_CHECKS,
 ];

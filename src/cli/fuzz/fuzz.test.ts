@@ -48,6 +48,7 @@ describe('fuzz scenario generator', () => {
     expect(some((s) => s.pollIntervalS === 3600)).toBe(true);
     expect(some((s) => s.reconnectBaseMs === 0)).toBe(true);
     expect(some((s) => s.broker === 'kafka' && s.sequenceNumbers)).toBe(true);
+    expect(some((s) => s.recovery === 'log' && s.strategy === 'pubsub')).toBe(true);
     expect(some((s) => s.slowConsumerShare > 0)).toBe(true);
     expect(some((s) => s.failureDetectionS === 0)).toBe(true);
     // Same-instant actions, and actions at t = 0.
@@ -153,6 +154,34 @@ describe('fuzz checks', () => {
     const fat = evidence();
     fat.memoryBytes = memoryBudgetBytes(fat.scenario) + 1;
     expect(failing(fat)).toEqual(['memory under budget']);
+  });
+
+  it('the delivery-guarantee oracle catches each accounting defect', () => {
+    const named = (e: RunEvidence) => failing(e).filter((n) => n.startsWith('oracle'));
+    const owed = evidence();
+    owed.result.totals.expectedDeliveries += 1;
+    expect(named(owed)).toEqual(['oracle: expected = committed × recipients']);
+
+    const twice = evidence();
+    twice.result.totals.duplicateDeliveries += 1;
+    expect(named(twice)).toEqual(['oracle: every second copy was sent twice']);
+    // A resend would explain it, but at-most-once over Redis never resends.
+    twice.result.totals.redeliveries += 1;
+    expect(named(twice)).toEqual(['oracle: switched-off mechanisms count nothing']);
+
+    const off = evidence();
+    off.result.totals.recoveryReads = 1;
+    expect(named(off)).toEqual(['oracle: switched-off mechanisms count nothing']);
+
+    // With sequence numbers, DB recovery and idempotency: nothing seen twice, lost or out of order.
+    const on = evidence();
+    on.scenario = { ...on.scenario, sequenceNumbers: true, recovery: 'db', idempotent: true };
+    expect(on.result.totals.lostDeliveries, 'the crash lost copies in the real run').toBeGreaterThan(0);
+    expect(named(on)).toEqual(['oracle: recovery or resends lose nothing in transport']);
+    on.result.totals.lostDeliveries = 0;
+    expect(named(on)).toEqual([]);
+    on.result.totals.orderViolations = 1;
+    expect(named(on)).toEqual(['oracle: exactly once, in order']);
   });
 
   it("allows the copies in flight by Little's law: rate × trip (or the run), push strategies only", () => {

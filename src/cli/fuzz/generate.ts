@@ -199,8 +199,15 @@ export function randomScenario(seed: number, mechanisms = true): ScenarioInput {
     networkJitter: r.next() < 0.3 ? 0 : field(r, { min: 0, max: 2, typical: [0.05, 0.5] }),
     ...(mechanisms ? { ...guarantees(r), ...liveness(r) } : {}),
   };
-  // Drawn last, after every other field. A polling timeline is valid for long polling as it is
-  // (both remove servers at once).
+  if (mechanisms) {
+    // Recovery from the Kafka-like log, drawn after every other field so a seed keeps the
+    // scenario it had before the log was modelled (pinned seeds keep their scenarios).
+    const fromLog = r.next() < 0.5;
+    if (fromLog && out.strategy === 'pubsub' && out.broker === 'kafka' && out.sequenceNumbers)
+      out.recovery = 'log';
+  }
+  // Drawn last of all. A polling timeline is valid for long polling as it is (both remove
+  // servers at once).
   out.holdTimeoutS = field(r, { min: 1e-3, max: 3600, typical: [1, 60] });
   if (strategy === 'polling' && r.next() < 0.5) out.strategy = 'long-polling';
   return out;

@@ -76,6 +76,15 @@ export class Sequencing {
    * (topic, seq): a room for room topics, a recipient for user topics. A read skips them (lost).
    */
   private readonly notInLog = new PairSet();
+  /**
+   * With recovery: a sender's own messages committed more than {@link WINDOW} above its mark (it
+   * is that far behind its room), as (user, seq), until its window reaches them. Marking them in
+   * the window would slide it and take the messages in between as had, never delivered (fuzz
+   * seed 32).
+   */
+  private readonly ownAhead = new PairSet();
+  /** Per user (with recovery): how many of its pairs {@link ownAhead} holds. */
+  private readonly ownAheadCount: Uint16Array;
   /** Size of {@link notInLog} at which the pairs no reader can still ask for are dropped. */
   private notInLogPruneAt = 1 << 16;
   private readonly held: HeldPool;
@@ -93,6 +102,7 @@ export class Sequencing {
     this.recovers = s.recovery !== 'none';
     this.fromLog = s.recovery === 'log';
     this.idempotent = s.idempotent;
+    this.ownAheadCount = new Uint16Array(this.recovers ? w.users : 0);
     this.segUs = (s.retentionS * 1e6) / LOG_SEGMENTS;
     this.segLast = new Float64Array(this.fromLog ? w.rooms : 0).fill(-1);
     this.segBefore = new Uint32Array(this.fromLog ? w.rooms * (LOG_SEGMENTS + 1) : 0);
@@ -115,8 +125,27 @@ export class Sequencing {
     const first = room * w.roomSize;
     if (this.recovers) this.log.record(room, seq, sender - first, w.kernel.now - ageUs(w.kernel.now, t0));
     if (this.fromLog) this.logSegment(room, seq);
+    if (this.recovers && seq - this.mark[sender]! > WINDOW) {
+      // Beyond the window: kept aside until the window reaches it (see ownAhead).
+      this.ownAhead.add(sender, seq);
+      this.ownAheadCount[sender]!++;
+      return;
+    }
     markSeq(this.mark, this.window, sender, seq);
-    if (this.recovers) this.releaseHeld(sender);
+    if (this.recovers) {
+      this.foldOwn(sender);
+      this.releaseHeld(sender);
+    }
+  }
+
+  /** Moves user r's own messages that its window now reaches from {@link ownAhead} into the window. */
+  private foldOwn(r: number): void {
+    if (this.ownAheadCount[r] === 0) return;
+    for (let q = this.mark[r]! + 1; q <= this.mark[r]! + WINDOW && this.ownAheadCount[r]! > 0; q++)
+      if (this.ownAhead.take(r, q)) {
+        this.ownAheadCount[r]!--;
+        markSeq(this.mark, this.window, r, q);
+      }
   }
 
   /** Log recovery: `seq` of `room` was committed now; note where its retention segments begin. */
@@ -168,7 +197,8 @@ export class Sequencing {
 
   /** Whether user r has message `seq` (at or below its mark, or in its window). */
   has(r: number, seq: number): boolean {
-    return hasSeq(this.mark, this.window, r, seq);
+    if (hasSeq(this.mark, this.window, r, seq)) return true;
+    return this.ownAheadCount.length > 0 && this.ownAheadCount[r]! > 0 && this.ownAhead.has(r, seq);
   }
 
   /** Highest message number user r has. */
@@ -222,6 +252,7 @@ export class Sequencing {
       t.deliveries++;
       w.metrics.recordLatency(ageUs(w.kernel.now, t0));
       markSeq(this.mark, this.window, r, seq);
+      this.foldOwn(r);
       this.releaseHeld(r);
       return;
     }
@@ -387,7 +418,9 @@ export class Sequencing {
         }
       }
       markSeq(this.mark, this.window, r, q);
+      if (this.ownAheadCount[r]! > 0 && this.ownAhead.take(r, q)) this.ownAheadCount[r]!--;
     }
+    this.foldOwn(r);
     this.releaseHeld(r);
     const again = this.recovering[r] === 2;
     this.recovering[r] = 0;
@@ -405,7 +438,9 @@ export class Sequencing {
       this.held.bytes +
       this.segLast.byteLength +
       this.segBefore.byteLength +
-      this.notInLog.bytes
+      this.notInLog.bytes +
+      this.ownAhead.bytes +
+      this.ownAheadCount.byteLength
     );
   }
 }
