@@ -27,6 +27,10 @@ export interface HookState {
     upServers: number;
     migrating: boolean;
     timeline: { atS: number; action: string; server: number }[];
+    /** Per server as the stage shows it (a deploy's restart drains like a removal). */
+    servers: { id: number; state: 'up' | 'draining' | 'down' | 'gone'; connections: number }[];
+    /** The rolling deploy in progress (null when none). */
+    deploy: { order: number[]; done: number; waiting: number } | null;
   } | null;
   notices: string[];
   /** Work the page owes: actions the engine has not answered, an address-bar write due. */

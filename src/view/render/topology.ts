@@ -358,7 +358,7 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
         d.s.state === 'crashed'
           ? 'crashed'
           : d.s.state === 'draining'
-            ? `${compact(d.s.connections)} draining`
+            ? 'draining'
             : `${compact(d.s.connections)} conn`,
       );
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
