@@ -35,9 +35,12 @@ async function run(page: Page, mode: 'publish' | 'spublish') {
       async () => {
         const f = await busFigures(page);
         most = Math.max(most, f.dots);
-        return f.detail === 'cluster' && (await metricValue(page, 'sim-time')) >= 4;
+        // Dots seen in flight, and several publishes drawn, over at least 4 simulated seconds.
+        return (
+          f.detail === 'cluster' && most > 0 && f.bursts > 5 && (await metricValue(page, 'sim-time')) >= 4
+        );
       },
-      { timeout: 40_000, intervals: [50] },
+      { timeout: 50_000, intervals: [50] },
     )
     .toBe(true);
   const f = await busFigures(page);
@@ -47,6 +50,7 @@ async function run(page: Page, mode: 'publish' | 'spublish') {
 test('Redis Cluster: masters and their replicas drawn, bus dots travel, PUBLISH sends far more than SPUBLISH', async ({
   page,
 }) => {
+  test.setTimeout(120_000);
   const errors = collectErrors(page);
   const pub = await run(page, 'publish');
   expect(pub.masters).toBe(3);
