@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, waitSimTime } from './helpers';
 
-const BASE = './?strategy=pubsub&users=5000&messagesPerUserPerMin=6&servers=4&seed=3';
+const BASE = './?strategy=pubsub&users=5000&messagesPerUserPerMin=12&roomSize=10&servers=4&seed=3';
 
 function labels(page: Page): Promise<string | null> {
   return page.locator('canvas.packets').getAttribute('data-seq-labels');
@@ -15,6 +15,7 @@ function labels(page: Page): Promise<string | null> {
 test('with sequence numbers on, messages in flight carry their room number, and a room counts up', async ({
   page,
 }) => {
+  test.setTimeout(120_000); // a loaded machine draws fewer frames: give the labels time to show
   const errors = collectErrors(page);
   await page.goto(`${BASE}&sequenceNumbers=true`);
   // Room → sequence numbers in the order they first appeared on screen.
@@ -35,11 +36,12 @@ test('with sequence numbers on, messages in flight carry their room number, and 
           if (!seen.includes(seq)) seen.push(seq);
           firstSeen.set(room, seen);
         }
-        return [...firstSeen.values()].filter((s) => s.length >= 3).length;
+        const rooms = [...firstSeen.values()];
+        return rooms.some((s) => s.length >= 3) && rooms.length >= 3;
       },
-      { timeout: 40_000, intervals: [50] },
+      { timeout: 90_000, intervals: [50] },
     )
-    .toBeGreaterThanOrEqual(2);
+    .toBe(true);
   expect(most).toBeLessThanOrEqual(12);
   // Each room's numbers appear in the order the room sent them: later ones are higher.
   for (const [room, seqs] of firstSeen) {

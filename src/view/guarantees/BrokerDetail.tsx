@@ -11,25 +11,30 @@ import './guarantees.css';
 
 const EVERY_MS = 100;
 
-export function BrokerDetail({ layout }: { layout: StageLayout | null }) {
+export function BrokerDetail({ layout, reduced }: { layout: StageLayout | null; reduced: boolean }) {
   const { controller } = useServices();
   const svgRef = useRef<SVGSVGElement>(null);
   const layoutRef = useRef(layout);
+  const reducedRef = useRef(reduced);
   useEffect(() => {
     layoutRef.current = layout;
-  }, [layout]);
+    reducedRef.current = reduced;
+  }, [layout, reduced]);
   useEffect(() => {
     const r = createBrokerDetail(svgRef.current!);
     const world = controller.world;
     let last = -Infinity;
     let lastVersion = -1;
     const off = controller.loop.add((wall) => {
+      // Redis Cluster bus dots move every frame, at the simulation's pace (a trip ≈ 0.45 s on screen).
+      r.tick(world.viewUs, world.lingerUs() * 0.75, reducedRef.current);
       if (wall - last < EVERY_MS || world.frameVersion === lastVersion) return;
       const l = layoutRef.current;
       if (!l) return;
       last = wall;
       lastVersion = world.frameVersion;
-      r.update({ layout: l, kafka: world.live?.broker.kafka, cluster: world.live?.broker.cluster });
+      const live = world.live;
+      r.update({ layout: l, kafka: live?.broker.kafka, cluster: live?.broker.cluster, nowUs: live?.nowUs });
     }, 20);
     return () => {
       off();

@@ -10,17 +10,22 @@ import { NodeId, type ClusterView, type KafkaView } from '../../bridge/engine';
 import type { StageLayout } from '../layout';
 import { serverColor } from '../palette';
 import { compact } from '../format';
+import { BusDots, MAX_BUS_DOTS } from './clusterBus';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Partitions drawn; beyond it a "+N more" line (the figures still count them all). */
 const MAX_ROWS = 16;
 const LAG = '#E69F00';
 const COMMIT = '#0072B2';
+/** A Redis Cluster master's box height. */
+const BOX_H = 15;
 
 export interface BrokerDetailInput {
   layout: StageLayout;
   kafka: KafkaView | undefined;
   cluster: ClusterView | undefined;
+  /** Simulated time of `cluster`'s counts (the run's head): when new bus dots leave. */
+  nowUs?: number;
 }
 
 interface Row {
@@ -57,7 +62,16 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     name: SVGTextElement;
     bus: SVGTextElement;
     reps: SVGCircleElement[];
+    links: SVGLineElement[];
   }[] = [];
+  /** Where each master's box centre and each of its replicas are drawn (bus dots travel between). */
+  let masterAt: [number, number][] = [];
+  let replicaAt: [number, number][][] = [];
+  const bus = new BusDots();
+  /** Bus dots: a fixed pool of circles over everything else, moved every animation frame. */
+  let busLayer: SVGGElement | null = null;
+  let busCircles: SVGCircleElement[] = [];
+  let shownDots = -1;
 
   function rebuild(key: string, inp: BrokerDetailInput) {
     shapeKey = key;
@@ -85,15 +99,30 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
       if (k.end.length > n) more = el(root, 'text', 'bd-more');
     }
     const c = inp.cluster;
+    busLayer = null;
+    busCircles = [];
+    shownDots = -1;
     if (c) {
+      // Three layers: boxes and replicas, then the bus dots, then the names and counts on top.
+      const back = el(root, 'g');
+      busLayer = el(root, 'g', 'bd-bus-dots');
+      const front = el(root, 'g');
       for (let i = 0; i < c.busSent.length; i++) {
-        const g = el(root, 'g', 'bd-shard');
+        const g = el(back, 'g', 'bd-shard');
         const reps: SVGCircleElement[] = [];
+        const links: SVGLineElement[] = [];
+        for (let r = 0; r < c.replicas; r++) links.push(el(g, 'line', 'bd-replica-link'));
         const box = el(g, 'rect', 'bd-shard-box');
-        const name = el(g, 'text', 'bd-shard-name');
         for (let r = 0; r < c.replicas; r++) reps.push(el(g, 'circle', 'bd-replica'));
-        const bus = el(g, 'text', 'bd-bus');
-        shards.push({ g, box, name, bus, reps });
+        const name = el(front, 'text', 'bd-shard-name');
+        const busText = el(front, 'text', 'bd-bus');
+        shards.push({ g, box, name, bus: busText, reps, links });
+      }
+      for (let k = 0; k < MAX_BUS_DOTS; k++) {
+        const d = el(busLayer, 'circle', 'bd-bus-dot');
+        d.setAttribute('r', '2.6');
+        d.style.display = 'none';
+        busCircles.push(d);
       }
     }
   }
@@ -108,7 +137,7 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
         root.replaceChildren();
         shapeKey = '';
       }
-      svg.attr('data-broker-detail', null);
+      svg.attr('data-broker-detail', null).attr('data-bus-sent', null).attr('data-bus-bursts', null);
       return;
     }
     svg
@@ -127,7 +156,32 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     // The marks' key sits in the bottom corner: stop above it.
     const bottom = Math.max(top + 40, Math.min(l.h - 24, dbTop));
     if (k) drawKafka(k, x0, width, top, bottom);
-    else drawCluster(c!, x0, width, top);
+    else {
+      drawCluster(c!, x0, width, top);
+      if (inp.nowUs !== undefined) bus.observe(c!.busSent, c!.replicas, c!.mode, inp.nowUs);
+      svg.attr('data-bus-sent', bus.sent).attr('data-bus-bursts', bus.bursts);
+    }
+  }
+
+  /**
+   * Moves the bus dots to simulated time `tUs` (each trip takes `tripUs`); every animation frame.
+   * With reduced motion there are none: the counts under the masters carry the story.
+   */
+  function tick(tUs: number, tripUs: number, reduced: boolean) {
+    if (!busLayer) return;
+    let n = 0;
+    if (!reduced)
+      n = bus.forEach(tUs, tripUs, (from, toMaster, toReplica, f) => {
+        const d = busCircles[n];
+        if (!d || !busPoint(from, toMaster, toReplica, f)) return;
+        d.setAttribute('cx', pt[0].toFixed(1));
+        d.setAttribute('cy', pt[1].toFixed(1));
+        if (d.style.display) d.style.display = '';
+        n++;
+      });
+    for (let j = n; j < Math.max(0, shownDots); j++) busCircles[j]!.style.display = 'none';
+    if (n !== shownDots) svg.attr('data-bus-dots', n);
+    shownDots = n;
   }
 
   function drawKafka(k: KafkaView, x0: number, width: number, top: number, bottom: number) {
@@ -188,33 +242,86 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     }
   }
 
+  const pt: [number, number] = [0, 0];
+  /**
+   * Where a bus message is, a share `f` of its trip along: to its own replicas straight down the
+   * link; to another master over an arc above the row (the cluster bus); to another master's
+   * replica over that arc, then down its link. Writes `pt`; false if the nodes are not drawn.
+   */
+  function busPoint(from: number, toMaster: number, toReplica: number, f: number): boolean {
+    const a = masterAt[from];
+    const b = masterAt[toMaster];
+    if (!a || !b) return false;
+    const rep = toReplica >= 0 ? replicaAt[toMaster]?.[toReplica] : undefined;
+    if (toReplica >= 0 && !rep) return false;
+    if (toMaster === from) {
+      // Inside the shard (SPUBLISH, or PUBLISH to its own replicas): box bottom → replica.
+      pt[0] = a[0] + (rep![0] - a[0]) * f;
+      pt[1] = a[1] + BOX_H / 2 + (rep![1] - a[1] - BOX_H / 2) * f;
+      return true;
+    }
+    const arcF = rep ? Math.min(1, f / 0.7) : f;
+    const top = Math.min(a[1], b[1]) - BOX_H / 2;
+    const cy = top - 14;
+    const ay = a[1] - BOX_H / 2;
+    const by = b[1] - BOX_H / 2;
+    const u = 1 - arcF;
+    pt[0] = u * u * a[0] + 2 * u * arcF * ((a[0] + b[0]) / 2) + arcF * arcF * b[0];
+    pt[1] = u * u * ay + 2 * u * arcF * cy + arcF * arcF * by;
+    if (rep && f > 0.7) {
+      const g = (f - 0.7) / 0.3;
+      pt[0] = b[0] + (rep[0] - b[0]) * g;
+      pt[1] = by + (rep[1] - by) * g;
+    }
+    return true;
+  }
+
   function drawCluster(c: ClusterView, x0: number, width: number, top: number) {
     const n = shards.length;
     title!.setAttribute('x', String(x0));
     title!.setAttribute('y', String(top + 9));
-    title!.textContent = `${n} masters · ${c.mode === 'publish' ? 'PUBLISH' : 'SPUBLISH'} · bus ${c.busPerPublish}/msg`;
+    // Short enough for the broker's column at 1280 px: where one publish goes over the bus.
+    title!.textContent =
+      c.mode === 'publish'
+        ? `PUBLISH → all ${c.busPerPublish} nodes`
+        : `SPUBLISH → ${c.busPerPublish} ${c.busPerPublish === 1 ? 'replica' : 'replicas'}`;
     const gap = 4;
     const bw = Math.max(18, (width - gap * (n - 1)) / Math.max(1, n));
-    const per = Math.floor((width + gap) / (bw + gap));
+    const per = Math.max(1, Math.floor((width + gap) / (bw + gap)));
+    masterAt = [];
+    replicaAt = [];
     for (let i = 0; i < n; i++) {
       const s = shards[i]!;
-      const col = i % Math.max(1, per);
-      const line = Math.floor(i / Math.max(1, per));
+      const col = i % per;
+      const line = Math.floor(i / per);
       const x = x0 + col * (bw + gap);
-      const y = top + 14 + line * 44;
-      setRect(s.box, x, y, bw, 22);
+      const y = top + 24 + line * 50;
+      setRect(s.box, x, y, bw, BOX_H);
       s.box.setAttribute('rx', '4');
       s.name.setAttribute('x', String(x + bw / 2));
-      s.name.setAttribute('y', String(y + 10));
+      s.name.setAttribute('y', String(y + 10.5));
       s.name.textContent = `M${i}`;
+      masterAt.push([x + bw / 2, y + BOX_H / 2]);
+      // Replicas hang under their master: what SPUBLISH's bus messages reach.
+      const reps: [number, number][] = [];
+      const step = Math.min(7, (bw - 4) / Math.max(1, s.reps.length));
       for (let r = 0; r < s.reps.length; r++) {
+        const cx = x + bw / 2 + (r - (s.reps.length - 1) / 2) * step;
+        const cy = y + 24;
         const d = s.reps[r]!;
-        d.setAttribute('cx', String(x + bw / 2 + (r - (s.reps.length - 1) / 2) * 6));
-        d.setAttribute('cy', String(y + 17));
-        d.setAttribute('r', '2');
+        d.setAttribute('cx', cx.toFixed(1));
+        d.setAttribute('cy', String(cy));
+        d.setAttribute('r', '2.5');
+        const ln = s.links[r]!;
+        ln.setAttribute('x1', (x + bw / 2).toFixed(1));
+        ln.setAttribute('y1', String(y + 15));
+        ln.setAttribute('x2', cx.toFixed(1));
+        ln.setAttribute('y2', String(cy));
+        reps.push([cx, cy]);
       }
+      replicaAt.push(reps);
       s.bus.setAttribute('x', String(x + bw / 2));
-      s.bus.setAttribute('y', String(y + 33));
+      s.bus.setAttribute('y', String(y + (s.reps.length ? 38 : 25)));
       s.bus.textContent = compact(c.busSent[i] ?? 0);
     }
   }
@@ -228,6 +335,7 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
 
   return {
     update,
+    tick,
     destroy() {
       root.remove();
     },

@@ -66,10 +66,9 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
     const a = centre(from);
     const b = centre(to);
     if (!a || !b) return null;
-    // A recovery fetch goes client → LB → DB (through an endpoint server the trace does not name).
-    const viaLb =
-      (from === NodeId.Client && (to >= NodeId.ServerBase || to === NodeId.Db)) ||
-      (to === NodeId.Client && (from >= NodeId.ServerBase || from === NodeId.Db));
+    // Every hop with a client at one end passes the load balancer: a recovery fetch goes
+    // client → LB → DB (or → the broker's log), through an endpoint server the trace does not name.
+    const viaLb = (from === NodeId.Client) !== (to === NodeId.Client);
     if (viaLb) {
       const lbIn: Pt = [lb.x - lb.w / 2, lb.y];
       const lbOut: Pt = [lb.x + lb.w / 2, lb.y];
@@ -264,16 +263,8 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
       const seq = world.hopSeqs[i]!;
       const label = `#${seq}`;
       const tw = ctx.measureText(label).width;
-      // Never half under the load balancer's box (the canvas is clipped there): skip that one.
-      const lb = l.nodes.get(NodeId.Lb);
-      if (
-        lb &&
-        x + 11 + tw > lb.x - lb.w / 2 &&
-        x + 5 < lb.x + lb.w / 2 &&
-        y > lb.y - lb.h / 2 &&
-        y - 15 < lb.y + lb.h / 2
-      )
-        continue;
+      // Never over a node's box (a server's name, the load balancer's label): skip that one.
+      if (overNode(l, x + 5, y - 15, tw + 6, 13)) continue;
       // A pale pill under dark figures keeps the number legible over edges and other dots.
       ctx.globalAlpha = 0.88;
       ctx.fillStyle = '#fff';
@@ -363,6 +354,13 @@ export function createPackets(canvas: HTMLCanvasElement, opts: PacketsOptions) {
   }
 
   return { draw, destroy() {} };
+}
+
+/** True when the rectangle (x, y, w, h) overlaps any node's box. */
+function overNode(l: StageLayout, x: number, y: number, w: number, h: number): boolean {
+  for (const b of l.nodes.values())
+    if (x < b.x + b.w / 2 && x + w > b.x - b.w / 2 && y < b.y + b.h / 2 && y + h > b.y - b.h / 2) return true;
+  return false;
 }
 
 /** Trace kinds that are an instant at the client rather than a hop. */

@@ -157,7 +157,7 @@ export function Stage() {
         {layout?.ringArea && isHashing(strategy) ? (
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
-        <BrokerDetail layout={layout} />
+        <BrokerDetail layout={layout} reduced={reduced} />
         <GuaranteeLegend />
       </div>
       <CrashHint strategy={strategy} />
