@@ -7,6 +7,7 @@ import type { ActionReport, SeriesRow, Strategy } from '../../bridge/engine';
 import { compact, duration } from '../format';
 import { serverColor } from '../palette';
 import { LATENCY_WINDOW_S } from '../../content/warmup';
+import type { ReconnectBins } from './livenessLogic';
 
 export interface ChartsInput {
   series: readonly SeriesRow[];
@@ -18,6 +19,8 @@ export interface ChartsInput {
   nowS: number;
   /** The tiles' latency window, so legend and tile show one value for one metric. */
   recent: { p50Ms: number; p99Ms: number; count: number; windowS: number };
+  /** Reconnect attempts per 100 ms over the last 10 s (push strategies; null: not drawn). */
+  reconnectBins?: ReconnectBins | null;
 }
 
 interface Line {
@@ -125,11 +128,18 @@ export function createCharts(root: HTMLElement) {
     const t0 = rows.length ? Math.max(0, rows[0]!.tS - 1) : 0;
     const t1 = Math.max(t0 + 10, inp.nowS, rows.length ? rows[rows.length - 1]!.tS : 0);
     const specs = SPECS.filter((s) => !s.show || s.show(inp.strategy));
+    // During a storm only: shown while the last 10 s hold reconnect attempts.
+    const bins =
+      inp.strategy !== 'polling' && inp.reconnectBins && inp.reconnectBins.total > 0
+        ? inp.reconnectBins
+        : null;
     host.selectAll<HTMLElement, unknown>('figure.chart').each(function () {
       const id = this.dataset.chart;
+      if (id === 'reconnect-bins' && bins) return;
       if (id !== 'conns' && !specs.some((s) => s.id === id)) this.remove();
     });
     for (const spec of specs) drawSeries(spec, rows, inp, t0, t1);
+    if (bins) drawReconnectBins(bins);
     drawConnections(inp);
     // Keep a stable order: time charts, then the bars.
     host.selectAll<HTMLElement, unknown>('figure.chart').sort((a, b) => order(a) - order(b));
@@ -137,7 +147,7 @@ export function createCharts(root: HTMLElement) {
 
   function order(el: unknown): number {
     const id = (el as HTMLElement | undefined)?.dataset?.chart ?? '';
-    const i = ['latency', 'db', 'reconnects', 'broker', 'conns'].indexOf(id);
+    const i = ['latency', 'db', 'reconnects', 'reconnect-bins', 'broker', 'conns'].indexOf(id);
     return i < 0 ? 99 : i;
   }
 
@@ -301,26 +311,121 @@ export function createCharts(root: HTMLElement) {
       .attr('x', 3)
       .text((a) => actionLabel(a));
     const widths = texts.nodes().map((n) => (n.getComputedTextLength?.() || n.textContent!.length * 7) + 6);
+    // A label that would run past the chart's right edge goes on the rule's left instead.
+    const right = x.range()[1]!;
+    const flip = visible.map((a, i) => x(a.atS) + (widths[i] ?? 0) > right);
     const levels = ruleLevels(
-      visible.map((a, i) => ({ x: x(a.atS), width: widths[i] ?? 0 })),
+      visible.map((a, i) => ({ x: flip[i] ? x(a.atS) - (widths[i] ?? 0) : x(a.atS), width: widths[i] ?? 0 })),
       Math.max(1, Math.floor((h - M.top - M.bottom) / RULE_LINE_PX)),
     );
     texts
+      .attr('x', (_a, i) => (flip[i] ? -3 : 3))
+      .attr('text-anchor', (_a, i) => (flip[i] ? 'end' : null))
       .attr('y', (_a, i) => M.top + 4 + Math.max(0, levels[i] ?? 0) * RULE_LINE_PX)
       .attr('display', (_a, i) => ((levels[i] ?? 0) < 0 ? 'none' : null));
+  }
+
+  /**
+   * Reconnect attempts per 100 ms over the last 10 s: a herd (everyone at once) is a spike, jitter
+   * a smear. Its own time axis (a zoom on the right end of the others).
+   */
+  function drawReconnectBins(bins: ReconnectBins) {
+    const fig = frame('reconnect-bins', 'Reconnects /100 ms');
+    const { w, h } = size(fig);
+    const svg = fig.select('svg').attr('viewBox', `0 0 ${w} ${h}`);
+    const n = bins.counts.length;
+    const end = bins.startS + n * bins.binS;
+    const x = d3
+      .scaleLinear()
+      .domain([bins.startS, end])
+      .range([M.left, w - M.right]);
+    const y = d3
+      .scaleLinear()
+      .domain([0, Math.max(1, bins.peak * 1.1)])
+      .nice(3)
+      .range([h - M.bottom, M.top]);
+    svg
+      .select<SVGGElement>('g.x')
+      .attr('transform', `translate(0,${h - M.bottom})`)
+      .call(
+        d3
+          .axisBottom(x)
+          .ticks(Math.max(2, Math.floor(w / 70)))
+          .tickFormat((d) => `${+Number(d).toFixed(1)}s`)
+          .tickSizeOuter(0),
+      );
+    svg
+      .select<SVGGElement>('g.y')
+      .attr('transform', `translate(${M.left},0)`)
+      .call(
+        d3
+          .axisLeft(y)
+          .ticks(3)
+          .tickFormat((d) => compact(Number(d)))
+          .tickSizeOuter(0),
+      );
+    svg
+      .select('g.grid')
+      .selectAll('line')
+      .data(y.ticks(3))
+      .join('line')
+      .attr('x1', M.left)
+      .attr('x2', w - M.right)
+      .attr('y1', (d) => y(d))
+      .attr('y2', (d) => y(d));
+    // Only the bins with attempts (a quiet window draws nothing but the axes).
+    const filled: number[] = [];
+    for (let i = 0; i < n; i++) if (bins.counts[i]! > 0) filled.push(i);
+    const bw = Math.max(1, (w - M.left - M.right) / n - 0.5);
+    svg
+      .select('g.plot')
+      .selectAll<SVGRectElement, number>('rect.bin')
+      .data(filled)
+      .join('rect')
+      .attr('class', 'bin')
+      .attr('x', (i) => x(bins.startS + i * bins.binS))
+      .attr('width', bw)
+      .attr('y', (i) => y(bins.counts[i]!))
+      .attr('height', (i) => y(0) - y(bins.counts[i]!));
+    fig
+      .select('figcaption')
+      .selectAll<HTMLSpanElement, string>('span.win')
+      .data(['last 10 s'])
+      .join('span')
+      .attr('class', 'win')
+      .text((d) => d);
+    fig
+      .select('figcaption')
+      .selectAll<HTMLSpanElement, ReconnectBins>('span.key')
+      .data([bins])
+      .join('span')
+      .attr('class', 'key l-reconnects')
+      .attr(
+        'title',
+        'Share of the last 10 s of reconnect attempts in its busiest 100 ms: a herd puts most in one',
+      )
+      .text((b) => (b.total > 0 ? `peak ${compact(b.peak)} · ${Math.round(b.peakShare * 100)} %` : 'none'));
   }
 
   function drawConnections(inp: ChartsInput) {
     // Polling holds no connections (a poll is a request), so its bars show requests/s instead.
     const polling = inp.strategy === 'polling';
     const fig = frame('conns', polling ? 'Requests/s per server' : 'Connections per server');
+    const val = (s: ChartsInput['servers'][number]) => (polling ? s.handledPerS : s.connections);
+    const { w, h } = size(fig);
+    // A narrow strip (six charts at 1280 px) gets the short title.
+    const narrowTitle = w < 200;
     fig.select('figcaption').each(function () {
       const first = (this as HTMLElement).firstChild;
       if (first && first.nodeType === 3)
-        first.textContent = polling ? 'Requests/s per server' : 'Connections per server';
+        first.textContent = polling
+          ? narrowTitle
+            ? 'Requests/s /server'
+            : 'Requests/s per server'
+          : narrowTitle
+            ? 'Conns /server'
+            : 'Connections per server';
     });
-    const val = (s: ChartsInput['servers'][number]) => (polling ? s.handledPerS : s.connections);
-    const { w, h } = size(fig);
     const svg = fig.select('svg').attr('viewBox', `0 0 ${w} ${h}`);
     const servers = inp.servers.filter((s) => s.state !== 'removed');
     const x = d3

@@ -182,7 +182,14 @@ describe('caps, accept queues, buffers, drains', () => {
 
   it('an output buffer gauge fills against the hard limit and turns red when cut', () => {
     const base = { server: 2, queuedMsgs: 5000, redisKb: 0, hardKb: 32768, softKb: 8192, cut: false };
-    expect(bufferGauge(base)).toEqual({ server: 2, fill: 0, soft: 0.25, state: 'ok', label: '5.0K queued' });
+    expect(bufferGauge(base)).toEqual({
+      server: 2,
+      fill: 0,
+      soft: 0.25,
+      state: 'ok',
+      label: '5.0K queued',
+      short: '5.0K q',
+    });
     const soft = bufferGauge({ ...base, redisKb: 16384 });
     expect(soft.fill).toBe(0.5);
     expect(soft.state).toBe('soft');
@@ -190,6 +197,8 @@ describe('caps, accept queues, buffers, drains', () => {
     const cut = bufferGauge({ ...base, redisKb: 0, cut: true });
     expect(cut.fill).toBe(1);
     expect(cut.state).toBe('cut');
+    expect(cut.short).toBe('cut');
+    expect(soft.short).toBe('16 MiB');
   });
 
   it('slow consumers from the engine fill their gauge (kernel first, then Redis)', () => {

@@ -40,7 +40,18 @@ export function detectionCountdowns(servers: readonly LiveServer[], nowS: number
 
 /** "≤ 23 s · 412 unaware" on a roomy card; "23 s" where there is little room. */
 export function countdownText(c: Countdown, roomy: boolean): string {
-  return roomy ? `≤ ${c.remainingS} s · ${compact(c.unaware)} unaware` : `${c.remainingS} s`;
+  return countdownVariants(c)[roomy ? 0 : 3]!;
+}
+
+/** The countdown's wordings, longest first; the page shows the longest that fits its card. */
+export function countdownVariants(c: Countdown): string[] {
+  const n = compact(c.unaware);
+  return [
+    `≤ ${c.remainingS} s · ${n} unaware`,
+    `${c.remainingS} s · ${n} unaware`,
+    `${c.remainingS} s · ${n}`,
+    `${c.remainingS} s`,
+  ];
 }
 
 // ── a. client dots ───────────────────────────────────────────────────────────
@@ -137,6 +148,8 @@ export interface Gauge {
   soft: number;
   state: 'ok' | 'soft' | 'cut';
   label: string;
+  /** The label where there is little room ("19 MiB", "cut"). */
+  short: string;
 }
 
 /** KiB as MiB with one decimal ("3.1 MiB"), the unit of Redis's `client-output-buffer-limit`. */
@@ -163,6 +176,7 @@ export function bufferGauge(b: OutputBuffer): Gauge {
       : b.redisKb > 0
         ? `${mib(b.redisKb)} / ${mib(b.hardKb)}`
         : `${compact(b.queuedMsgs)} queued`,
+    short: b.cut ? 'cut' : b.redisKb > 0 ? mib(b.redisKb) : `${compact(b.queuedMsgs)} q`,
   };
 }
 

@@ -9,6 +9,7 @@ import { NodeId, type MigrationInfo } from '../../bridge/engine';
 import { anchor, slotPos, type NodeBox, type StageLayout } from '../layout';
 import { compact, percent } from '../format';
 import { LOSS, serverColor } from '../palette';
+import { capX, connectionScale, Dot } from './livenessLogic';
 
 export interface ServerState {
   id: number;
@@ -32,8 +33,15 @@ export interface TopologyInput {
     down?: boolean;
   } | null;
   migration: MigrationInfo | null;
-  /** Connection state per client slot: 0 = not connected, 1 = connected, 2 = moved/reconnecting. */
+  /**
+   * Connection state per client slot (livenessLogic `Dot`): 0 = not connected, 1 = connected,
+   * 2 = moved or reconnecting, 3 = its server crashed and it has not noticed yet.
+   */
   clientStates: Uint8Array | null;
+  /** `maxConnectionsPerServer` (0 = no cap): a line on each connection bar. */
+  capPerServer?: number;
+  /** What a leaving server's card says instead of its connection count (by server id). */
+  drainNotes?: ReadonlyMap<number, string>;
   usersPerDot: number;
   users: number;
   reduced: boolean;
@@ -144,8 +152,14 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('cy', (i) => slotPos(layout, i)[1])
       .attr('r', Math.max(1.2, Math.min(4, c.cell * 0.32)))
       .attr('class', (i) => {
-        const st = states ? states[i] : 1;
-        return st === 2 ? 'client moved' : st === 0 ? 'client off' : 'client';
+        const st = states ? states[i] : Dot.Connected;
+        return st === Dot.Reconnecting
+          ? 'client moved'
+          : st === Dot.Unaware
+            ? 'client unaware'
+            : st === Dot.Off
+              ? 'client off'
+              : 'client';
       });
     const label = gClients.selectAll<SVGTextElement, number>('text.caption').data([0]).join('text');
     label
@@ -258,7 +272,11 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .filter((s) => s.state !== 'removed')
       .map((s) => ({ s, b: layout.nodes.get(NodeId.ServerBase + s.id) }))
       .filter((x): x is { s: ServerState; b: NodeBox } => !!x.b);
-    const maxConn = Math.max(1, ...srvBoxes.map((x) => x.s.connections));
+    const cap = inp.capPerServer ?? 0;
+    const maxConn = connectionScale(
+      srvBoxes.map((x) => x.s.connections),
+      cap,
+    );
     const mig = inp.migration;
     const srv = gServers
       .selectAll<SVGGElement, { s: ServerState; b: NodeBox }>('g.server')
@@ -288,6 +306,7 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
           g.append('text').attr('class', 'conns');
           g.append('rect').attr('class', 'bar-bg conn-bg');
           g.append('rect').attr('class', 'bar conn');
+          g.append('line').attr('class', 'cap-line');
           g.append('rect').attr('class', 'bar-bg cpu-bg');
           g.append('rect').attr('class', 'bar cpu');
           g.append('path').attr('class', 'cross');
@@ -322,7 +341,7 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .text((d) =>
         d.s.state === 'crashed'
           ? `Server ${d.s.id} crashed — click to restart it (it comes back empty)`
-          : `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} connections, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
+          : `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} connections${cap > 0 ? ` (cap ${cap.toLocaleString('en-US')})` : ''}, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
       );
     srv
       .select('rect.card')
@@ -354,12 +373,12 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('x', (d) => d.b.w / 2 - 8)
       .attr('y', (d) => (roomy(d) ? -d.b.h / 2 + 18 : 4.5))
       .attr('display', (d) => (labelled(d) && !narrow(d) ? null : 'none'))
+      .classed('note', (d) => d.s.state !== 'crashed' && !!inp.drainNotes?.get(d.s.id))
       .text((d) =>
         d.s.state === 'crashed'
           ? 'crashed'
-          : d.s.state === 'draining'
-            ? 'draining'
-            : `${compact(d.s.connections)} conn`,
+          : (inp.drainNotes?.get(d.s.id) ??
+            (d.s.state === 'draining' ? 'draining' : `${compact(d.s.connections)} conn`)),
       );
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
     const barsShown = (d: { b: NodeBox }) => (roomy(d) ? barW(d) : 0);
@@ -380,6 +399,16 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('width', (d) => (roomy(d) ? (barW(d) * d.s.connections) / maxConn : 0))
       .attr('height', 4)
       .attr('rx', 2);
+    // The cap: a line across the connection bar where the server starts refusing.
+    const capAt = (d: { b: NodeBox }) => (roomy(d) ? capX(cap, maxConn, barW(d)) : null);
+    srv
+      .classed('at-cap', (d) => cap > 0 && d.s.connections >= cap)
+      .select('line.cap-line')
+      .attr('display', (d) => (capAt(d) === null || d.s.state === 'crashed' ? 'none' : null))
+      .attr('x1', (d) => -d.b.w / 2 + 12 + (capAt(d) ?? 0))
+      .attr('x2', (d) => -d.b.w / 2 + 12 + (capAt(d) ?? 0))
+      .attr('y1', (d) => d.b.h / 2 - 23)
+      .attr('y2', (d) => d.b.h / 2 - 13);
     srv
       .select('rect.cpu')
       .attr('x', (d) => -d.b.w / 2 + 12)

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import { useServices } from '../context';
 import { createCharts } from '../render/charts';
+import { reconnectBins } from '../render/livenessLogic';
 
 export function Charts() {
   const { controller } = useServices();
@@ -35,6 +36,7 @@ export function Charts() {
         servers: live.servers,
         nowS: live.nowUs / 1e6,
         recent: live.recentLatency,
+        reconnectBins: live.liveness ? reconnectBins(live.liveness.reconnectSeries) : null,
       });
     }, 20);
     return () => {

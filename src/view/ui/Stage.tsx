@@ -4,12 +4,15 @@
  * the canvas is drawn by the frame loop.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { MsgKind, type Strategy } from '../../bridge/engine';
+import { MsgKind, type LivenessView, type Strategy } from '../../bridge/engine';
+import type { World } from '../world';
+import { clientDotStates, drainLabel } from '../render/livenessLogic';
 import { selScenario, selSummary } from '../../store/selectors';
 import { useApp, useReducedMotion, useServices } from '../context';
 import { computeLayout, isHashing, type Rect, type StageLayout } from '../layout';
 import { MSG_COLOR, MSG_LABEL } from '../palette';
 import { createPackets } from '../render/packets';
+import { createLiveness } from '../render/liveness';
 import { createTopology, type ServerState } from '../render/topology';
 import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
@@ -59,8 +62,10 @@ export function Stage() {
   const [wrapRef, size] = useSize<HTMLDivElement>();
   const svgRef = useRef<SVGSVGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const liveRef = useRef<SVGSVGElement>(null);
   const layoutRef = useRef<StageLayout | null>(null);
   const reducedRef = useRef(reduced);
+  const dotsRef = useRef(new ClientDots());
   const strategy = scenario.strategy;
 
   const servers: ServerState[] = summary?.servers.length ? summary.servers : initialServers(scenario.servers);
@@ -124,14 +129,23 @@ export function Stage() {
           }
         : null,
       migration: summary?.migration ?? null,
-      clientStates: strategy === 'polling' ? null : clientStates(world.sample, layout.clients.capacity),
+      clientStates: strategy === 'polling' ? null : dotsRef.current.states(world, layout.clients.capacity),
+      capPerServer: scenario.maxConnectionsPerServer,
+      drainNotes: drainNotes(world.live?.liveness),
       usersPerDot: world.sample?.usersPerSample ?? Math.max(1, scenario.users / layout.clients.capacity),
       users: scenario.users,
       reduced,
     });
     // `servers` follows `summary`; the world is read fresh at each summary tick on purpose.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layout, summary, reduced, scenario.serverProcessingMs, scenario.users]);
+  }, [
+    layout,
+    summary,
+    reduced,
+    scenario.serverProcessingMs,
+    scenario.users,
+    scenario.maxConnectionsPerServer,
+  ]);
 
   // Packets: drawn every animation frame from the world's clock.
   useEffect(() => {
@@ -147,6 +161,16 @@ export function Stage() {
     };
   }, [controller, world]);
 
+  // Liveness layer (countdowns, accept queues, output buffers): drawn by the frame loop too.
+  useEffect(() => {
+    const l = createLiveness(liveRef.current!, { world, getLayout: () => layoutRef.current });
+    const off = controller.loop.add((wall) => l.draw(wall), 12);
+    return () => {
+      off();
+      l.destroy();
+    };
+  }, [controller, world]);
+
   const info = STRATEGY_INFO[strategy];
   return (
     <section className="stage" aria-label="Topology" data-strategy={strategy}>
@@ -154,6 +178,12 @@ export function Stage() {
       <div className="stage-inner" ref={wrapRef}>
         <svg ref={svgRef} className="topo" role="img" aria-label={`${info.label} topology`} />
         <canvas ref={canvasRef} className="packets" aria-hidden="true" />
+        <svg
+          ref={liveRef}
+          className="liveness"
+          role="group"
+          aria-label="Liveness: crash detection, accept queues, broker buffers"
+        />
         {layout?.ringArea && isHashing(strategy) ? (
           <RingPanel area={scaleRect(layout.ringArea, layout.scale)} summary={summary} reduced={reduced} />
         ) : null}
@@ -180,6 +210,18 @@ export function Stage() {
           </span>
           lost
         </li>
+        {strategy !== 'polling' ? (
+          <>
+            <li>
+              <span className="dot-unaware" aria-hidden="true" />
+              server dead, not noticed yet
+            </li>
+            <li>
+              <span className="dot-red" aria-hidden="true" />
+              reconnecting
+            </li>
+          </>
+        ) : null}
         {reduced ? <li className="muted">reduced motion: counts per edge</li> : null}
       </ul>
     </section>
@@ -190,13 +232,34 @@ function scaleRect(r: Rect, k: number): Rect {
   return { x: r.x * k, y: r.y * k, w: r.w * k, h: r.h * k };
 }
 
-function clientStates(
-  sample: { connectedTo: Uint16Array; moved: Uint8Array } | null,
-  cap: number,
-): Uint8Array | null {
-  if (!sample) return null;
-  const n = Math.min(cap, sample.connectedTo.length);
-  const out = new Uint8Array(cap).fill(1);
-  for (let i = 0; i < n; i++) out[i] = sample.connectedTo[i] === 0xffff ? (sample.moved[i] ? 2 : 0) : 1;
-  return out;
+/**
+ * Client-grid states at the summary's rate: connected, off, moved, and — after a crash — unaware
+ * until each client's heartbeat timer runs out, then red until it is connected again. Remembers,
+ * per slot, which clients lost their server (reset when the run changes).
+ */
+class ClientDots {
+  private runId = -1;
+  private victim = new Uint8Array(0);
+  private down = new Uint8Array(0);
+
+  states(world: World, cap: number): Uint8Array | null {
+    const sample = world.sample;
+    if (!sample) return null;
+    if (this.runId !== world.runId || this.victim.length !== cap) {
+      this.runId = world.runId;
+      this.victim = new Uint8Array(cap);
+    }
+    const live = world.live;
+    const servers = live?.servers ?? [];
+    if (this.down.length < servers.length) this.down = new Uint8Array(servers.length * 2);
+    this.down.fill(0);
+    for (const s of servers) if (s.state === 'crashed' || s.state === 'removed') this.down[s.id] = 1;
+    return clientDotStates(sample, live?.liveness ?? null, this.down, this.victim, new Uint8Array(cap));
+  }
+}
+
+/** Leaving servers' card notes ("lame duck · 11.0K", "draining · 420"). */
+function drainNotes(l: LivenessView | undefined): Map<number, string> | undefined {
+  if (!l || l.leaving.length === 0) return undefined;
+  return new Map(l.leaving.map((x) => [x.server, drainLabel(x)]));
 }
