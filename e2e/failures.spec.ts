@@ -148,3 +148,30 @@ for (const p of FAILURE_PRESETS)
     await page.screenshot({ path: `test-results/screens/preset-${p.id}-1280x720.png` });
     expect(errors).toEqual([]);
   });
+
+test('the "Sound senior: failures and capacity" tour asks, then the simulation answers: the hot shard', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await page.goto('./?tour=failures&step=5');
+  const tour = page.getByRole('region', { name: /Tour: Sound senior: failures and capacity/ });
+  await expect(tour).toBeVisible();
+  await expect(tour.getByRole('progressbar', { name: 'Tour progress' })).toHaveAttribute(
+    'aria-valuetext',
+    'Step 5 of 5',
+  );
+  await expect(page).toHaveURL(/roomPopularity=zipf/);
+  await tour.getByRole('button', { name: '25 % (even)', exact: true }).click();
+  const reveal = page.getByTestId('tour-reveal');
+  await expect(reveal).toBeVisible({ timeout: 90_000 });
+  const measured = parseFigure((await page.getByTestId('tour-measured').textContent()) ?? '');
+  // The simulation's answer is the ≈ 37 % choice: closer to it than to an even 25 % or to 60 %.
+  expect(measured).toBeGreaterThan(31);
+  expect(measured).toBeLessThan(48.5);
+  await expect(reveal).toContainText('not what you predicted');
+  // The stage's own tile agrees with the tour's reading.
+  await expect(page.getByTestId('metric-hot-shard')).toContainText('%');
+  await page.screenshot({ path: 'test-results/screens/tour-failures-1280x720.png' });
+  expect(errors).toEqual([]);
+});
