@@ -4,8 +4,9 @@
  * failure preset shows the figure it promises.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { FAILURE_PRESETS } from '../src/content/failurePresets';
 import { settled } from './engineState';
-import { collectErrors, slideTo, slider } from './helpers';
+import { collectErrors, parseFigure, slideTo, slider, waitSimTime } from './helpers';
 
 async function openFailures(page: Page) {
   await page.getByRole('tab', { name: 'Failures' }).click();
@@ -94,4 +95,83 @@ test('screenshots of the tab at 1280×720 and 1920×1080: the rail scrolls, noth
     const last = slider(page, 'Zipf skew');
     await expect(last).toBeInViewport();
   }
+});
+
+test('a change in the tab re-runs the simulation and its figures change: slow consumers get cut off', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('./?strategy=pubsub&users=60000&servers=4&messagesPerUserPerMin=5&outputBufferHardKb=1024');
+  await openFailures(page);
+  // No slow consumer: no output-buffer figure at all.
+  await expect(page.getByTestId('metric-buffer-disconnects')).toHaveCount(0);
+  await slideTo(page, 'Slow consumers', 25); // announced as "25 % of servers"
+  await expect(page).toHaveURL(/slowConsumerShare=0\.25/);
+  // The run restarted with S1 reading 100 msg/s: the 1 MiB limit goes within seconds.
+  await expect(page.getByTestId('metric-buffer-disconnects')).toBeVisible();
+  await expect
+    .poll(
+      async () => parseFigure((await page.getByTestId('metric-buffer-disconnects').textContent()) ?? ''),
+      {
+        timeout: 30_000,
+      },
+    )
+    .toBeGreaterThanOrEqual(1);
+  // The explanation states the arithmetic and the measured count.
+  await page.getByTestId('metric-buffer-disconnects').hover();
+  const tip = page.getByTestId('explain-buffer-disconnects');
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText('grows 1,150 messages');
+  await page.reload();
+  await openFailures(page);
+  await expect(slider(page, 'Slow consumers')).toHaveAttribute('aria-valuetext', '25 % of servers');
+  await expect(page.getByTestId('metric-buffer-disconnects')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+for (const p of FAILURE_PRESETS)
+  test(`preset "${p.title}" shows its promised figure`, async ({ page }) => {
+    test.setTimeout(150_000);
+    const errors = collectErrors(page);
+    await page.goto('./?strategy=polling&users=1000');
+    await page.getByRole('button', { name: 'Presets' }).click();
+    await page.getByRole('menu', { name: 'Presets' }).getByRole('menuitem', { name: p.title }).click();
+    await expect(page.getByTestId('preset-watch')).toContainText(p.title);
+    await settled(page);
+    await slideTo(page, 'Speed', 10);
+    await waitSimTime(page, p.promise.atS, 120_000);
+    const text = (await page.getByTestId(p.promise.tile).textContent()) ?? '';
+    // Shares show as percentages; the promise is a fraction.
+    const v = p.promise.tile === 'metric-hot-shard' ? parseFigure(text) / 100 : parseFigure(text);
+    expect(v, p.promise.formula).toBeGreaterThanOrEqual(p.promise.min);
+    expect(v, p.promise.formula).toBeLessThanOrEqual(p.promise.max);
+    await page.screenshot({ path: `test-results/screens/preset-${p.id}-1280x720.png` });
+    expect(errors).toEqual([]);
+  });
+
+test('the "Sound senior: failures and capacity" tour asks, then the simulation answers: the hot shard', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await page.goto('./?tour=failures&step=5');
+  const tour = page.getByRole('region', { name: /Tour: Sound senior: failures and capacity/ });
+  await expect(tour).toBeVisible();
+  await expect(tour.getByRole('progressbar', { name: 'Tour progress' })).toHaveAttribute(
+    'aria-valuetext',
+    'Step 5 of 5',
+  );
+  await expect(page).toHaveURL(/roomPopularity=zipf/);
+  await tour.getByRole('button', { name: '25 % (even)', exact: true }).click();
+  const reveal = page.getByTestId('tour-reveal');
+  await expect(reveal).toBeVisible({ timeout: 90_000 });
+  const measured = parseFigure((await page.getByTestId('tour-measured').textContent()) ?? '');
+  // The simulation's answer is the ≈ 37 % choice: closer to it than to an even 25 % or to 60 %.
+  expect(measured).toBeGreaterThan(31);
+  expect(measured).toBeLessThan(48.5);
+  await expect(reveal).toContainText('not what you predicted');
+  // The stage's own tile agrees with the tour's reading.
+  await expect(page.getByTestId('metric-hot-shard')).toContainText('%');
+  await page.screenshot({ path: 'test-results/screens/tour-failures-1280x720.png' });
+  expect(errors).toEqual([]);
 });

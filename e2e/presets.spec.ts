@@ -9,7 +9,7 @@ test('picking a preset sets the full scenario, updates the URL and says what to 
   await expect(button).toHaveAttribute('aria-haspopup', 'menu');
   await button.click();
   const menu = page.getByRole('menu', { name: 'Presets' });
-  await expect(menu.getByRole('menuitem')).toHaveCount(12);
+  await expect(menu.getByRole('menuitem')).toHaveCount(16);
   await page.screenshot({ path: 'test-results/screens/presets-menu-1280x720.png' });
   await menu.getByRole('menuitem', { name: /Group chat/ }).click();
   await expect(menu).toBeHidden();

@@ -66,7 +66,7 @@ test('the Tours menu lists every chapter and opens one at its first step', async
   await page.goto('./');
   await page.getByRole('button', { name: 'Tours' }).click();
   const menu = page.getByRole('menu', { name: 'Tours' });
-  await expect(menu.getByRole('menuitem')).toHaveCount(6);
+  await expect(menu.getByRole('menuitem')).toHaveCount(7);
   await page.screenshot({ path: 'test-results/screens/tours-menu-1280x720.png' });
   await menu.getByRole('menuitem', { name: /Consistent hashing and the scale-out/ }).click();
   await expect(page.getByRole('region', { name: /Tour: Consistent hashing/ })).toBeVisible();

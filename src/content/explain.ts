@@ -1,5 +1,6 @@
 import type { ActionReport, Scenario } from '../engine';
 import { explainGuarantee, type GuaranteeFigures, type GuaranteeMetricId } from './explainGuarantees';
+import { explainLiveness, type LivenessFigures, type LivenessMetricId } from './explainLiveness';
 
 /** Headline metrics that can explain themselves. */
 export type MetricId =
@@ -12,7 +13,8 @@ export type MetricId =
   | 'connections'
   | 'lost'
   | 'broker'
-  | GuaranteeMetricId;
+  | GuaranteeMetricId
+  | LivenessMetricId;
 
 export interface Explanation {
   metric: MetricId;
@@ -32,6 +34,8 @@ export interface ExplainContext {
   lastAction?: (ActionReport & { serversBefore: number }) | undefined;
   /** The run's delivery-guarantee totals (content/explainGuarantees.ts). */
   figures?: GuaranteeFigures | undefined;
+  /** The run's liveness totals (content/explainLiveness.ts). */
+  liveness?: LivenessFigures | undefined;
 }
 
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
@@ -320,5 +324,12 @@ export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Exp
     case 'consumer-lag':
     case 'cluster-bus':
       return { metric, ...explainGuarantee(metric, s, ctx.figures, ctx.servers) };
+    case 'detection':
+    case 'accept-queue':
+    case 'connect-drops':
+    case 'refused':
+    case 'buffer-disconnects':
+    case 'hot-shard':
+      return { metric, ...explainLiveness(metric, s, ctx.liveness, ctx.servers) };
   }
 }

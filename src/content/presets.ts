@@ -1,4 +1,5 @@
 import type { ScenarioInput } from '../engine';
+import { FAILURE_PRESETS } from './failurePresets';
 import { GUARANTEE_PRESETS } from './guaranteePresets';
 
 /** A ready-made workload that makes one point. */
@@ -102,6 +103,7 @@ export const PRESETS: readonly Preset[] = [
       'One hot topic with 10,000 subscribers: about one tick a second, each fanned out to every server and 9,999 screens — a hot partition for the broker.',
   },
   ...GUARANTEE_PRESETS,
+  ...FAILURE_PRESETS,
   {
     id: 'admin-dashboard',
     title: 'Admin dashboard',

@@ -1,4 +1,5 @@
 import type { ActionKind, LiveSnapshot, ScenarioInput } from '../engine';
+import { FAILURES_CHAPTER } from './failureTour';
 import { GUARANTEES_CHAPTER } from './guaranteeTour';
 
 /** What the simulation measures to answer a question. */
@@ -12,7 +13,15 @@ export type Measure =
   /** Copies resent or replayed since the step began (delivery guarantees). */
   | 'redeliveries'
   /** Cluster bus messages per accepted publish since the step began (Redis Cluster). */
-  | 'busPerPublish';
+  | 'busPerPublish'
+  /** Mean heartbeat detection delay of clients that noticed a dead server, seconds. */
+  | 'detectionMeanS'
+  /** Connection attempts dropped at a full listen backlog since the step began. */
+  | 'connectDropped'
+  /** Subscribers the broker cut off at an output-buffer limit since the step began. */
+  | 'bufferDisconnects'
+  /** Share of broker traffic on the busiest shard or partition. */
+  | 'hottestShardShare';
 
 export interface Question {
   prompt: string;
@@ -74,6 +83,14 @@ export function measure(m: Measure, now: LiveSnapshot, atStart: LiveSnapshot | n
         t.brokerPublishes - t.brokerDropped - ((s0?.brokerPublishes ?? 0) - (s0?.brokerDropped ?? 0));
       return accepted > 0 ? (t.clusterBusMessages - (s0?.clusterBusMessages ?? 0)) / accepted : 0;
     }
+    case 'detectionMeanS':
+      return t.detectionMs.mean / 1000;
+    case 'connectDropped':
+      return t.connectDropped - (s0?.connectDropped ?? 0);
+    case 'bufferDisconnects':
+      return t.bufferDisconnects - (s0?.bufferDisconnects ?? 0);
+    case 'hottestShardShare':
+      return t.hottestShardShare;
   }
 }
 
@@ -307,6 +324,7 @@ export const CHAPTERS: readonly Chapter[] = [
     ],
   },
   GUARANTEES_CHAPTER,
+  FAILURES_CHAPTER,
 ];
 
 export function chapterById(id: string): Chapter | undefined {

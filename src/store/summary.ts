@@ -4,6 +4,7 @@
  */
 import type { ActionReport, MigrationInfo, ServerInfo } from '../bridge/engine';
 import type { GuaranteeFigures } from '../content/explainGuarantees';
+import type { LivenessFigures } from '../content/explainLiveness';
 
 export interface Summary {
   runId: number;
@@ -53,4 +54,6 @@ export interface Summary {
   deploy?: { server: number; done: number; of: number } | null;
   /** Delivery-guarantee totals (issue 10); absent in summaries built before they existed. */
   guarantees?: GuaranteeFigures;
+  /** Liveness, capacity and deploy totals (issue 11); absent in summaries built before they existed. */
+  liveness?: LivenessFigures;
 }

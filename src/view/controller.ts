@@ -7,6 +7,7 @@ import { DEFAULT_SCENARIO, normalizeScenario, type ActionKind, type Scenario } f
 import { SimClient } from '../bridge/client';
 import type { AppStore } from '../store/store';
 import { guaranteeFigures } from './guarantees/figures';
+import { livenessFigures } from './failures/figures';
 import type { Summary } from '../store/summary';
 import { warmUpS } from '../content/warmup';
 import { writeUrl } from '../store/url';
@@ -462,5 +463,6 @@ export function buildSummary(world: World): Summary {
       done: d.done,
       of: d.order.length,
     },
+    liveness: livenessFigures(live),
   };
 }

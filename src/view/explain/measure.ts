@@ -7,6 +7,7 @@ import type { Scenario } from '../../bridge/engine';
 import type { ExplainContext, MetricId } from '../../content/explain';
 import type { Summary } from '../../store/summary';
 import { GUARANTEE_TILES, measuredGuarantee } from '../guarantees/figures';
+import { LIVENESS_TILES, measuredLiveness } from '../failures/figures';
 
 /** Tile test id → explanation; tiles not listed (sim time) explain nothing. */
 export const TILE_METRIC: Record<string, MetricId> = {
@@ -18,6 +19,7 @@ export const TILE_METRIC: Record<string, MetricId> = {
   'metric-connections': 'connections',
   'metric-lost': 'lost',
   ...GUARANTEE_TILES,
+  ...LIVENESS_TILES,
 };
 
 const SCALE = new Set(['add-server', 'remove-server', 'crash-server']);
@@ -27,10 +29,16 @@ export function explainContext(s: Scenario, sum: Summary | null): ExplainContext
   const actions = (sum?.timeline ?? []).filter((a) => SCALE.has(a.action));
   const last = actions[actions.length - 1];
   const figures = sum?.guarantees;
-  if (!last) return { servers: up, figures };
+  const liveness = sum?.liveness;
+  if (!last) return { servers: up, figures, liveness };
   // The engine reports the live servers just before the change (a crash of an already-crashed
   // server or a refused action would throw off any count rebuilt here).
-  return { servers: up, figures, lastAction: { ...last, serversBefore: Math.max(1, last.serversBefore) } };
+  return {
+    servers: up,
+    figures,
+    liveness,
+    lastAction: { ...last, serversBefore: Math.max(1, last.serversBefore) },
+  };
 }
 
 export interface Measured {
@@ -72,6 +80,13 @@ export function measured(metric: MetricId, sum: Summary | null): Measured {
     case 'consumer-lag':
     case 'cluster-bus':
       return measuredGuarantee(metric, sum.guarantees);
+    case 'detection':
+    case 'accept-queue':
+    case 'connect-drops':
+    case 'refused':
+    case 'buffer-disconnects':
+    case 'hot-shard':
+      return measuredLiveness(metric, sum.liveness);
   }
 }
 

@@ -4,6 +4,9 @@
  * arithmetic the panel states beside them (MECHANISMS.md "Liveness, capacity and deploys").
  */
 import type { Scenario } from '../../bridge/engine';
+import { harmonic, QUEUED_BYTES_OVERHEAD } from '../../content/explainLiveness';
+
+export { harmonic, QUEUED_BYTES_OVERHEAD };
 
 /** Scenario fields the Failures & capacity panel edits. */
 export type FailureField =
@@ -41,9 +44,6 @@ export function detectionWindowS(s: Pick<Scenario, 'heartbeatIntervalS' | 'heart
   return { min, max, mean: min + s.heartbeatIntervalS / 2 };
 }
 
-/** Bytes Redis queues per pub/sub message: the payload plus about 40 bytes (engine's QUEUED_OVERHEAD_BYTES). */
-export const QUEUED_BYTES_OVERHEAD = 40;
-
 /**
  * Seconds until a backlog growing `growthPerS` messages a second passes the hard output-buffer
  * limit: the kernel's socket buffers fill first, then Redis's own buffer (MECHANISMS.md).
@@ -57,13 +57,6 @@ export function secondsToHardLimit(
     ((s.socketBufferKb + s.outputBufferHardKb) * 1024) /
     (growthPerS * (s.messageBytes + QUEUED_BYTES_OVERHEAD))
   );
-}
-
-/** Generalised harmonic number H(n, s) = Σ_{k=1..n} k^−s. */
-export function harmonic(n: number, s: number): number {
-  let h = 0;
-  for (let k = 1; k <= n; k++) h += Math.pow(k, -s);
-  return h;
 }
 
 /** Rooms in the scenario (the last one takes the remainder of users). */

@@ -93,5 +93,13 @@ export function formatMeasured(m: Measure, v: number): string {
       return `${Math.round(v).toLocaleString('en-US')} copies resent`;
     case 'busPerPublish':
       return `${v.toFixed(2)} bus messages per publish`;
+    case 'detectionMeanS':
+      return `${v.toFixed(1)} s on average`;
+    case 'connectDropped':
+      return `${Math.round(v).toLocaleString('en-US')} attempts dropped`;
+    case 'bufferDisconnects':
+      return `cut off ${Math.round(v).toLocaleString('en-US')} time${Math.round(v) === 1 ? '' : 's'}`;
+    case 'hottestShardShare':
+      return `${(v * 100).toFixed(1)} % of broker traffic`;
   }
 }

@@ -18,6 +18,7 @@ import { STRATEGY_INFO } from '../strategies';
 import { RingPanel } from './RingPanel';
 import { CrashHint } from '../welcome/Welcome';
 import { GuaranteeLegend, GuaranteeStrip } from '../guarantees/GuaranteeStrip';
+import { LivenessStrip } from '../failures/LivenessStrip';
 import { BrokerDetail } from '../guarantees/BrokerDetail';
 
 function useSize<T extends HTMLElement>() {
@@ -175,6 +176,7 @@ export function Stage() {
   return (
     <section className="stage" aria-label="Topology" data-strategy={strategy}>
       <GuaranteeStrip />
+      <LivenessStrip />
       <div className="stage-inner" ref={wrapRef}>
         <svg ref={svgRef} className="topo" role="img" aria-label={`${info.label} topology`} />
         <canvas ref={canvasRef} className="packets" aria-hidden="true" />
