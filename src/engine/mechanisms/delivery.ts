@@ -62,8 +62,9 @@ export class Delivery {
     /** Whether single copies can repeat (a Kafka-like replay): keep the per-user seen window. */
     replays = false,
   ) {
-    this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4) : null;
-    this.toClient = w.hop(w.procUs, w.clientHopUs, 5);
+    // Each keeps one connection's order per recipient (see Hop.keepOrder).
+    this.toServer = hashing ? w.hop(0, 2 * w.dcHopUs, 4).keepOrder(w.users) : null;
+    this.toClient = w.hop(w.procUs, w.clientHopUs, 5).keepOrder(w.users);
     this.buffer = new MigrationBuffer(w.users, undefined, migrationBufferBytes);
     this.seenBelow = new Uint32Array(hashing || replays ? w.users : 0);
   }
@@ -246,6 +247,12 @@ export class Delivery {
   }
 
   memoryBytes(): number {
-    return this.buffer.bytes + this.seenBelow.byteLength + this.settledPairs.bytes;
+    return (
+      this.buffer.bytes +
+      this.seenBelow.byteLength +
+      this.settledPairs.bytes +
+      (this.toServer?.bytes ?? 0) +
+      this.toClient.bytes
+    );
   }
 }

@@ -110,6 +110,26 @@ export class Hop {
     this.lane = jittered ? -1 : k.addLane(this.meanUs, laneCapacity);
   }
 
+  /** Per key: when the last message sent to it arrives (µs), if this hop keeps order per key. */
+  private lastUs: Float64Array | null = null;
+
+  /**
+   * Keeps this hop first-in first-out per key (`keyA` of {@link send}), as one TCP connection
+   * does: a message never overtakes an earlier one to the same key but waits behind it
+   * (head-of-line blocking). Without it, jitter alone would reorder a recipient's messages and
+   * show gaps and order violations that no loss or migration caused. A no-op without jitter
+   * (a fixed-delay lane is FIFO already). `keys`: how many keys there are.
+   */
+  keepOrder(keys: number): this {
+    if (this.lane < 0) this.lastUs = new Float64Array(keys);
+    return this;
+  }
+
+  /** Bytes this hop holds (its per-key order, when kept). */
+  get bytes(): number {
+    return this.lastUs?.byteLength ?? 0;
+  }
+
   /**
    * Sends event (type, a..d) over this hop; (keyA, keyB) identify what travels (for its jitter).
    * Returns the delay it takes (µs, whole).
@@ -119,13 +139,25 @@ export class Hop {
       this.k.scheduleLane(this.lane, type, a, b, c, d);
       return this.meanUs;
     }
-    if (this.lanes !== null) {
-      const j = this.jitter.bin(keyA, keyB, this.salt);
-      this.k.scheduleLane(this.lanes[j]!, type, a, b, c, d);
-      return this.laneDelayUs![j]!;
+    const j = this.lanes !== null ? this.jitter.bin(keyA, keyB, this.salt) : -1;
+    const delayUs =
+      j >= 0
+        ? this.laneDelayUs![j]!
+        : Math.round(this.fixedUs + this.networkUs * this.jitter.factor(keyA, keyB, this.salt));
+    const last = this.lastUs;
+    if (last !== null) {
+      const now = this.k.now;
+      const prevUs = last[keyA]!;
+      if (now + delayUs < prevUs) {
+        // Behind an earlier message to the same key: it arrives right after that one (the kernel
+        // breaks equal times in the order scheduled).
+        this.k.scheduleAt(prevUs, type, a, b, c, d);
+        return prevUs - now;
+      }
+      last[keyA] = now + delayUs;
     }
-    const delayUs = Math.round(this.fixedUs + this.networkUs * this.jitter.factor(keyA, keyB, this.salt));
-    this.k.schedule(delayUs, type, a, b, c, d);
+    if (j >= 0) this.k.scheduleLane(this.lanes![j]!, type, a, b, c, d);
+    else this.k.schedule(delayUs, type, a, b, c, d);
     return delayUs;
   }
 }

@@ -65,8 +65,9 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink, LogRead
     const k = w.kernel;
     this.subServer = new Uint16Array(w.users).fill(NONE);
     this.failedSeq = new Uint32Array(w.rooms);
-    this.toBroker = w.hop(0, 2 * w.dcHopUs, 6);
-    this.brokerToServer = w.hop(0, w.dcHopUs, 7);
+    // One connection's order per room or recipient (see Hop.keepOrder): jitter alone reorders nothing.
+    this.toBroker = w.hop(0, 2 * w.dcHopUs, 6).keepOrder(w.users);
+    this.brokerToServer = w.hop(0, w.dcHopUs, 7).keepOrder(w.users);
     this.lBrokerOut = brokers.map(() => k.addLane(-1));
     this.shardTraffic = new Float64Array(brokers.length);
     this.subscribeHop = w.hop(0, w.dcHopUs, 8, false);
@@ -379,6 +380,8 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink, LogRead
     return (
       this.subServer.byteLength +
       this.failedSeq.byteLength +
+      this.toBroker.bytes +
+      this.brokerToServer.bytes +
       (this.cluster?.bytes ?? 0) +
       (this.kafka?.memoryBytes() ?? 0)
     );
