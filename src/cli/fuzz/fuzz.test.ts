@@ -308,7 +308,7 @@ describe('fuzz command', () => {
  * and move to the passing regressions.
  */
 describe('open bugs the oracle found (pinned, expected to fail until fixed)', () => {
-  for (const seed of [435, 981, 1073])
+  for (const seed of [435, 981, 1073, 1517])
     it.fails(`seed ${seed}: a first copy taken as a duplicate`, { timeout: 120_000 }, () => {
       const out = runScenario(timeBox(randomScenario(seed), 100_000), Infinity, ORACLE_CHECKS);
       expect(out.failures).toEqual([]);
