@@ -135,6 +135,21 @@ describe('every scenario edit goes through validation', () => {
     expect(store.getState().notices.at(-1)?.text).toMatch(/the 1 action of the previous run was cleared/);
   });
 
+  it('leaving Pub/Sub with recovery from the log moves recovery to the DB, and says so', () => {
+    const store = createAppStore({
+      scenario: normalizeScenario({
+        strategy: 'pubsub',
+        broker: 'kafka',
+        sequenceNumbers: true,
+        recovery: 'log',
+      }),
+    });
+    store.getState().setStrategy('consistent-hashing');
+    expect(store.getState().scenario.strategy).toBe('consistent-hashing');
+    expect(store.getState().scenario.recovery).toBe('db');
+    expect(store.getState().notices.at(-1)?.text).toMatch(/recovery now reads the DB/);
+  });
+
   it('refuses a whole invalid scenario (a file, a preset) without touching the current one', () => {
     const store = createAppStore();
     const bad = { ...DEFAULT_SCENARIO, users: 0 };

@@ -190,9 +190,12 @@ const scenarioSlice =
         const before = get().scenario;
         if (before.strategy === strategy) return;
         const dropped = before.timeline.length;
+        // Only Pub/Sub goes through the broker's log: elsewhere recovery reads the DB instead.
+        const logToDb = strategy !== 'pubsub' && strategy !== 'polling' && before.recovery === 'log';
         commit(
           (d) => {
             d.strategy = strategy;
+            if (logToDb) d.recovery = 'db';
             // Actions belong to the run they were taken in: server ids, drains and broker crashes
             // mean something else under another strategy.
             d.timeline = [];
@@ -200,6 +203,8 @@ const scenarioSlice =
           true,
           'Strategy switch',
         );
+        if (logToDb && get().scenario.strategy === strategy)
+          get().pushNotice('Only Pub/Sub has a broker log: recovery now reads the DB instead.', 'info');
         if (dropped && get().scenario.strategy === strategy)
           get().pushNotice(
             `New strategy, new run from t = 0: the ${countActions(before.timeline)} of the previous run ${dropped === 1 ? 'was' : 'were'} cleared.`,

@@ -9,6 +9,7 @@ import {
   type RunEvidence,
 } from './checks';
 import { eventsPerSecond, randomScenario, timeBox } from './generate';
+import { ORACLE_CHECKS } from './oracle';
 import { main, parseFuzzArgs } from './main';
 import { runScenario } from './run';
 
@@ -298,4 +299,18 @@ describe('fuzz command', () => {
     ).toBe(2);
     expect(err).toEqual(['hopscope fuzz: --runs: expected an integer ≥ 1, got x']);
   });
+});
+
+/**
+ * Seeds the delivery-guarantee oracle found that are still open (docs/MODEL.md, "Receipt windows
+ * are 32 messages"): under at-least-once, a first copy arriving more than 32 behind the newest is
+ * counted as a duplicate. Each is expected to fail the oracle; when the bug is fixed these fail
+ * and move to the passing regressions.
+ */
+describe('open bugs the oracle found (pinned, expected to fail until fixed)', () => {
+  for (const seed of [435, 981, 1073, 1517])
+    it.fails(`seed ${seed}: a first copy taken as a duplicate`, { timeout: 120_000 }, () => {
+      const out = runScenario(timeBox(randomScenario(seed), 100_000), Infinity, ORACLE_CHECKS);
+      expect(out.failures).toEqual([]);
+    });
 });

@@ -84,7 +84,7 @@ export class Sequencing {
    */
   private readonly ownAhead = new PairSet();
   /** Per user (with recovery): how many of its pairs {@link ownAhead} holds. */
-  private readonly ownAheadCount: Uint16Array;
+  private readonly ownAheadCount: Uint32Array;
   /** Size of {@link notInLog} at which the pairs no reader can still ask for are dropped. */
   private notInLogPruneAt = 1 << 16;
   private readonly held: HeldPool;
@@ -102,7 +102,7 @@ export class Sequencing {
     this.recovers = s.recovery !== 'none';
     this.fromLog = s.recovery === 'log';
     this.idempotent = s.idempotent;
-    this.ownAheadCount = new Uint16Array(this.recovers ? w.users : 0);
+    this.ownAheadCount = new Uint32Array(this.recovers ? w.users : 0);
     this.segUs = (s.retentionS * 1e6) / LOG_SEGMENTS;
     this.segLast = new Float64Array(this.fromLog ? w.rooms : 0).fill(-1);
     this.segBefore = new Uint32Array(this.fromLog ? w.rooms * (LOG_SEGMENTS + 1) : 0);
