@@ -46,6 +46,8 @@ export type EnvelopeInput = Pick<
   | 'clientRttMs'
   | 'networkRttMs'
   | 'serverProcessingMs'
+  | 'slowConsumerShare'
+  | 'slowConsumerMsgsPerS'
 >;
 
 const plural = (k: number, w: string) => `${compact(k)} ${w}${k === 1 ? '' : 's'}`;
@@ -152,6 +154,13 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
     // The broker's work is one routed copy per publish (at least one for a room topic).
     const brokerLoad = (publishes * Math.max(1, perPublish)) / brokerCap;
     const dbLoad = writes / dbCap;
+    // Slow consumers (issue 11) read no faster than their rate: the rest of their share waits in
+    // the broker's output buffer (and is lost when Redis cuts them off), so it is not pushed.
+    const slow = slowServers(s, n);
+    const perServerPushes = pushes / n;
+    const delivered = slow
+      ? (n - slow) * perServerPushes + slow * Math.min(perServerPushes, s.slowConsumerMsgsPerS)
+      : pushes;
     // Four lines, so the card fits a 720p rail: the loads ride on the rates they come from.
     return [
       perServer,
@@ -176,9 +185,11 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
       {
         id: 'pushes',
         label: 'Pushes to clients',
-        value: pushes,
-        text: `${compact(pushes)}/s`,
-        hint: `${compact(writes)} writes/s × ${plural(recipients, 'recipient')}`,
+        value: delivered,
+        text: `${compact(delivered)}/s`,
+        hint: slow
+          ? `${compact(writes)} writes/s × ${plural(recipients, 'recipient')}, but ${slow} slow server${slow === 1 ? '' : 's'} read${slow === 1 ? 's' : ''} only ${compact(s.slowConsumerMsgsPerS)}/s`
+          : `${compact(writes)} writes/s × ${plural(recipients, 'recipient')}`,
       },
     ];
   }
@@ -203,4 +214,15 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
       hint: `${modulo ? 'N/(N+1)' : '1/(N+1)'} of users → ≈ ${compact(s.users * moved)} reconnects`,
     },
   ];
+}
+
+/**
+ * Endpoint servers (of the first `n`) that are slow consumers: the engine picks server i when
+ * ((i + 1) × 0.618…) mod 1 < slowConsumerShare, a low-discrepancy choice (mechanisms/backpressure.ts).
+ */
+export function slowServers(s: Pick<Scenario, 'slowConsumerShare' | 'strategy'>, n: number): number {
+  if (s.strategy !== 'pubsub' || s.slowConsumerShare <= 0) return 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) if (((i + 1) * 0.6180339887498949) % 1 < s.slowConsumerShare) k++;
+  return k;
 }

@@ -68,7 +68,8 @@ export function livenessTiles(s: Scenario, sum: Summary | null): Figure[] {
       sub: `slow ${Math.round(s.slowConsumerShare * 100)} %`,
       tone: (f?.bufferDisconnects ?? 0) > 0 ? 'bad' : undefined,
     });
-  if (pubsub && s.roomPopularity === 'zipf')
+  // With one broker node (or partition) every room shares it: no shard can be hotter than another.
+  if (pubsub && s.roomPopularity === 'zipf' && brokerSlices(s) > 1)
     out.push({
       id: 'metric-hot-shard',
       label: 'Hot shard',
