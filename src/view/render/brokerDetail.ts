@@ -157,7 +157,7 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     const bottom = Math.max(top + 40, Math.min(l.h - 24, dbTop));
     if (k) drawKafka(k, x0, width, top, bottom);
     else {
-      drawCluster(c!, x0, width, top);
+      drawCluster(c!, x0, width, top, bottom);
       if (inp.nowUs !== undefined) bus.observe(c!.busSent, c!.replicas, c!.mode, inp.nowUs);
       svg.attr('data-bus-sent', bus.sent).attr('data-bus-bursts', bus.bursts);
     }
@@ -276,7 +276,7 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     return true;
   }
 
-  function drawCluster(c: ClusterView, x0: number, width: number, top: number) {
+  function drawCluster(c: ClusterView, x0: number, width: number, top: number, bottom: number) {
     const n = shards.length;
     title!.setAttribute('x', String(x0));
     title!.setAttribute('y', String(top + 9));
@@ -290,12 +290,17 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     const per = Math.max(1, Math.floor((width + gap) / (bw + gap)));
     masterAt = [];
     replicaAt = [];
+    // Too many masters for the room under the broker: boxes only (the counts are in the tooltip
+    // figures and the Bus msgs tile), rows squeezed to fit above `bottom`.
+    const lines = Math.ceil(n / per);
+    const full = top + 24 + lines * 58 - 14 <= bottom;
+    const lineH = full ? 58 : Math.max(BOX_H + 3, (bottom - top - 24) / lines);
     for (let i = 0; i < n; i++) {
       const s = shards[i]!;
       const col = i % per;
       const line = Math.floor(i / per);
       const x = x0 + col * (bw + gap);
-      const y = top + 24 + line * 50;
+      const y = top + 24 + line * lineH;
       setRect(s.box, x, y, bw, BOX_H);
       s.box.setAttribute('rx', '4');
       s.name.setAttribute('x', String(x + bw / 2));
@@ -319,9 +324,15 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
         ln.setAttribute('y2', String(cy));
         reps.push([cx, cy]);
       }
-      replicaAt.push(reps);
+      replicaAt.push(full ? reps : []);
+      const show = full ? '' : 'none';
+      s.bus.style.display = show;
+      for (const d of s.reps) d.style.display = show;
+      for (const ln of s.links) ln.style.display = show;
       s.bus.setAttribute('x', String(x + bw / 2));
-      s.bus.setAttribute('y', String(y + (s.reps.length ? 38 : 25)));
+      // Narrow boxes (many masters at 1280 px): every other count a line lower, so none touch.
+      const stagger = bw < 30 && i % 2 === 1 ? 9 : 0;
+      s.bus.setAttribute('y', String(y + (s.reps.length ? 38 : 25) + stagger));
       s.bus.textContent = compact(c.busSent[i] ?? 0);
     }
   }
