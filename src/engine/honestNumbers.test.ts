@@ -85,17 +85,26 @@ describe('overload shows in latency and in failed sends', () => {
 
 describe('the broker reports real topics and subscriptions', () => {
   it('room topics: one topic per room, one subscription per (room, server) with a member there', () => {
-    // Least-connections places users 0, 1, 2, … on servers 0, 1, 2, 3, 0, … at t = 0.
-    const users = 1_000;
+    // 200 users, all traced and all in the drawing sample: the sample names each user's server.
+    const users = 200;
     const roomSize = 5;
     const servers = 4;
-    const sim = createSimulation({ strategy: 'pubsub', topic: 'room', users, roomSize, servers });
+    const sim = createSimulation({
+      strategy: 'pubsub',
+      topic: 'room',
+      users,
+      roomSize,
+      servers,
+      tracedUsers: users,
+    });
     sim.runUntil(2e6);
+    const sample = sim.sampleView();
+    expect(Array.from(sample.users)).toEqual(Array.from({ length: users }, (_, u) => u));
     const rooms = users / roomSize;
     let expected = 0;
     for (let r = 0; r < rooms; r++) {
       const on = new Set<number>();
-      for (let u = r * roomSize; u < (r + 1) * roomSize; u++) on.add(u % servers);
+      for (let u = r * roomSize; u < (r + 1) * roomSize; u++) on.add(sample.connectedTo[u]!);
       expected += on.size;
     }
     const b = sim.live().broker;

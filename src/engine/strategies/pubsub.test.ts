@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimHarness, erlangC, expectNear } from '../testing/harness';
+import { createSimulation } from '../simulation';
 
 const base = {
   strategy: 'pubsub' as const,
@@ -121,4 +122,34 @@ describe('pub/sub broker failures', () => {
     expectNear(lost / (lost + delivered), 1 / shards, 0.15, 'share lost with one of four shards down');
     h.expectConservation();
   });
+});
+
+describe('pub/sub warm start', () => {
+  // In id order the least-connections LB deals servers round-robin (user u on u mod N): an evenly
+  // spaced sample whose stride is a multiple of N then sat on one server. Each sampled user's
+  // server should be uniform over the N servers: every count within 4σ of n ÷ N (binomial).
+  it.each([
+    [10_000, 4, 3000],
+    [100_000, 4, 200],
+    [100_000, 6, 3000],
+    [200_000, 8, 3000],
+  ])(
+    '%i users on %i servers, %i traced: the drawn sample spreads over the servers like everyone',
+    (users, servers, tracedUsers) => {
+      const sim = createSimulation({ strategy: 'pubsub', users, servers, tracedUsers, durationS: 1 });
+      sim.runUntil(1);
+      const sample = sim.sampleView();
+      const n = sample.users.length;
+      expect(n).toBeGreaterThan(150);
+      const inSample = new Array<number>(servers).fill(0);
+      for (const srv of sample.connectedTo) inSample[srv]!++;
+      const p = 1 / servers;
+      const sigma = Math.sqrt(n * p * (1 - p));
+      for (const c of inSample) expect(Math.abs(c - n * p)).toBeLessThan(4 * sigma);
+      // And everyone is as evenly spread as least-connections makes them: within one of users ÷ N.
+      const all = sim.live().servers.map((x) => x.connections);
+      expect(all.reduce((a, b) => a + b, 0)).toBe(users);
+      expect(Math.max(...all) - Math.min(...all)).toBeLessThanOrEqual(1);
+    },
+  );
 });

@@ -23,6 +23,9 @@ import type { LogReads } from '../mechanisms/sequencing';
 import type { World } from '../world';
 import type { Strategy } from './strategy';
 
+/** Users shuffled together at warm start (see {@link PubSubStrategy.warmStart}). */
+const WARM_BLOCK = 4096;
+
 /**
  * Pub/sub: the chat service publishes each message to a broker (Redis-like, sharded); endpoint
  * servers subscribe on behalf of their connected users and push what the broker fans out.
@@ -73,12 +76,32 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink, LogRead
     this.subscribeHop = w.hop(0, w.dcHopUs, 8, false);
   }
 
+  /**
+   * Everyone starts connected. Users join in shuffled blocks: in id order the least-connections
+   * LB deals servers round-robin (user u on server u mod N), and every evenly spaced sample (the
+   * traced users, the drawn dots) would then sit on the servers its stride aliases with — all on
+   * S0 when the stride is a multiple of N. A shuffle within each block breaks that, keeps the
+   * servers as even as before, and needs one block of memory.
+   */
   warmStart(): void {
     const w = this.w;
     this.kafka?.start();
-    for (let u = 0; u < w.users; u++) {
-      const srv = w.pool.pick();
-      if (this.connections.place(u, srv)) this.subServer[u] = srv;
+    const rng = w.rng.fork('warm-start');
+    const order = new Uint32Array(Math.min(WARM_BLOCK, w.users));
+    for (let first = 0; first < w.users; first += WARM_BLOCK) {
+      const n = Math.min(WARM_BLOCK, w.users - first);
+      for (let i = 0; i < n; i++) order[i] = first + i;
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+      for (let i = 0; i < n; i++) {
+        const u = order[i]!;
+        const srv = w.pool.pick();
+        if (this.connections.place(u, srv)) this.subServer[u] = srv;
+      }
     }
   }
 
