@@ -351,6 +351,7 @@ export function buildSummary(world: World): Summary {
       state: s.state,
       connections: s.connections,
       handledPerS: s.handledPerS,
+      ...(s.parked !== undefined ? { parked: s.parked } : {}),
     })),
     timeline: live.timeline,
     migration: live.migration,

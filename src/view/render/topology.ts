@@ -15,6 +15,8 @@ export interface ServerState {
   state: 'up' | 'draining' | 'crashed' | 'removed';
   connections: number;
   handledPerS: number;
+  /** Long polling: requests parked here, waiting for news or their hold timeout. */
+  parked?: number;
 }
 
 export interface TopologyInput {
@@ -320,7 +322,9 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .text((d) =>
         d.s.state === 'crashed'
           ? `Server ${d.s.id} crashed`
-          : `Server ${d.s.id}: ${d.s.connections.toLocaleString('en-US')} connections, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
+          : d.s.parked !== undefined
+            ? `Server ${d.s.id}: ${d.s.connections.toLocaleString('en-US')} held requests (${d.s.parked.toLocaleString('en-US')} parked, waiting for news), ${compact(d.s.handledPerS)} requests/s — click to crash it`
+            : `Server ${d.s.id}: ${d.s.connections.toLocaleString('en-US')} connections, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
       );
     srv
       .select('rect.card')
@@ -352,7 +356,13 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('x', (d) => d.b.w / 2 - 8)
       .attr('y', (d) => (roomy(d) ? -d.b.h / 2 + 18 : 4.5))
       .attr('display', (d) => (labelled(d) && !narrow(d) ? null : 'none'))
-      .text((d) => (d.s.state === 'crashed' ? 'crashed' : `${compact(d.s.connections)} conn`));
+      .text((d) =>
+        d.s.state === 'crashed'
+          ? 'crashed'
+          : d.s.parked !== undefined
+            ? `${compact(d.s.parked)} parked`
+            : `${compact(d.s.connections)} conn`,
+      );
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
     const barsShown = (d: { b: NodeBox }) => (roomy(d) ? barW(d) : 0);
     const cpu = (s: ServerState) => Math.min(1, (s.handledPerS * inp.serverProcessingMs) / 1000);
@@ -430,6 +440,8 @@ function subFor(b: NodeBox, inp: TopologyInput): string {
   }
   if (b.kind === 'broker' && inp.broker) {
     if (inp.broker.down) return 'DOWN';
+    // Long polling subscribes nobody: its broker only tells servers of news.
+    if (inp.layout.strategy === 'long-polling') return `news · ${percent(inp.broker.utilization, 0)} busy`;
     return `${compact(inp.broker.subscriptions)} topics · ${percent(inp.broker.utilization, 0)}`;
   }
   return b.sub ?? '';

@@ -123,7 +123,10 @@ export function Stage() {
           }
         : null,
       migration: summary?.migration ?? null,
-      clientStates: strategy === 'polling' ? null : clientStates(world.sample, layout.clients.capacity),
+      clientStates:
+        strategy === 'polling' || strategy === 'long-polling'
+          ? null
+          : clientStates(world.sample, layout.clients.capacity),
       usersPerDot: world.sample?.usersPerSample ?? Math.max(1, scenario.users / layout.clients.capacity),
       users: scenario.users,
       reduced,
