@@ -27,7 +27,7 @@ function setup() {
 }
 
 describe('CompareHost', () => {
-  it('runs all four strategies of one workload in lockstep and acts on all at the same time', () => {
+  it('runs all five strategies of one workload in lockstep and acts on all at the same time', () => {
     const { host, out, frames, run } = setup();
     const scenario = { ...structuredClone(DEFAULT_SCENARIO), users: 2000, pollIntervalS: 5, seed: 3 };
     host.handle({ type: 'init', runId: 1, scenario, playing: true, speed: 10 });
@@ -38,6 +38,7 @@ describe('CompareHost', () => {
       'modulo-hashing',
       'consistent-hashing',
       'pubsub',
+      'long-polling',
     ]);
     expect(f.nowUs).toBeGreaterThanOrEqual(9e6);
     for (const l of f.lanes) {
@@ -53,6 +54,7 @@ describe('CompareHost', () => {
     f = frames().at(-1)!;
     const moved = Object.fromEntries(f.lanes.map((l) => [l.strategy, l.live.timeline[0]?.usersMoved ?? -1]));
     expect(moved.pubsub).toBe(0);
+    expect(moved['long-polling']).toBe(0);
     // modulo N→N+1 moves ≈ N/(N+1) = 80 %, the ring ≈ 1/(N+1) = 20 %.
     expect(moved['modulo-hashing']! / 2000).toBeGreaterThan(0.7);
     expect(moved['consistent-hashing']! / 2000).toBeLessThan(0.35);

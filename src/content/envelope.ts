@@ -48,6 +48,7 @@ export type EnvelopeInput = Pick<
   | 'serverProcessingMs'
   | 'slowConsumerShare'
   | 'slowConsumerMsgsPerS'
+  | 'holdTimeoutS'
 >;
 
 const plural = (k: number, w: string) => `${compact(k)} ${w}${k === 1 ? '' : 's'}`;
@@ -139,6 +140,46 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
         value: Math.exp(-lambda * s.pollIntervalS),
         text: `≈ ${percent(Math.exp(-lambda * s.pollIntervalS), 0)}`,
         hint: 'e^(−λT), λ = news rate from others',
+      },
+    ];
+  }
+
+  if (s.strategy === 'long-polling') {
+    // A request ends at the first news (rate λ from the others) or at the hold τ: each user asks
+    // λ ÷ (1 − e^(−λτ)) times a second, and each request is one DB read.
+    const lambda = (recipients * s.messagesPerUserPerMin) / 60;
+    const tau = s.holdTimeoutS;
+    const rate = lambda > 0 ? lambda / (1 - Math.exp(-lambda * tau)) : 1 / tau;
+    const reads = s.users * rate;
+    const dbLoad = (reads + writes) / dbCap;
+    const timeouts = Math.exp(-lambda * tau);
+    return [
+      {
+        ...perServer,
+        text: `≈ ${compact(s.users / Math.max(1, n))} held`,
+        hint: `${compact(s.users)} held requests over ${plural(n, 'server')}`,
+      },
+      {
+        id: 'db-reads',
+        label: 'Requests',
+        value: reads,
+        parts: { dbLoad },
+        text: `${compact(reads)}/s`,
+        hint: `λ ÷ (1 − e^(−λτ)) per user, τ = ${tau} s; one DB read each → DB ${load(dbLoad)} busy${reads + writes > dbCap ? ' — overloaded' : ''}`,
+      },
+      {
+        id: 'empty-polls',
+        label: 'Held to timeout',
+        value: timeouts,
+        text: `≈ ${percent(timeouts, 0)}`,
+        hint: 'e^(−λτ): no news during a whole hold',
+      },
+      {
+        id: 'pushes',
+        label: 'Answers with news',
+        value: reads * (1 - timeouts),
+        text: `${compact(reads * (1 - timeouts))}/s`,
+        hint: `${compact(writes)} writes/s reach ${plural(recipients, 'recipient')} each, a few hops after the send`,
       },
     ];
   }

@@ -59,14 +59,15 @@ export function pushPathMs(s: Scenario): { total: number; parts: string[] } {
   const dc = s.networkRttMs / 2;
   const client = s.clientRttMs / 2;
   const proc = s.serverProcessingMs;
-  if (s.strategy === 'pubsub') {
+  if (s.strategy === 'pubsub' || s.strategy === 'long-polling') {
     const broker = 1000 / s.brokerCapacityPerS;
+    const last = s.strategy === 'long-polling' ? 'server answers the held request' : 'server';
     return {
       total: 3 * dc + broker + proc + client,
       parts: [
         `DB → chat → broker → server: 3 × ${ms(dc)}`,
         `broker routing ${ms(broker)}`,
-        `server ${ms(proc)}`,
+        `${last} ${ms(proc)}`,
         `server → client ${ms(client)}`,
       ],
     };
@@ -84,12 +85,34 @@ export function pushPathMs(s: Scenario): { total: number; parts: string[] } {
 }
 
 /**
+ * Long polling's request rate per user (RFC 6202): a request ends at the first news (rate λ) or
+ * at the hold τ, whichever is first, so it lasts (1 − e^(−λτ)) ÷ λ on average and a user asks
+ * λ ÷ (1 − e^(−λτ)) times a second (1 ÷ τ with no news at all).
+ */
+export function longPollRatePerUser(s: Scenario): number {
+  const lambda = receiveRatePerS(s);
+  const tau = s.holdTimeoutS;
+  return lambda > 0 ? lambda / (1 - Math.exp(-lambda * tau)) : 1 / tau;
+}
+
+/** What long polling is, in one paragraph (the page shows it with the connections explanation). */
+export const LONG_POLLING_EXPLAINED =
+  'Long polling (RFC 6202) keeps plain HTTP but stops asking on a timer: each client keeps one request open, and the server holds it until there is news or the hold timeout passes, then answers. The client asks again at once, sending the last sequence number it has; the server first reads the DB for anything after it (so nothing falls into the gap between two requests), and only with nothing new does it park the request and wait for the broker to tell it of news. A message therefore arrives a few network hops after it is sent, as with a push, while every held request costs the server a connection and every answer costs a DB read.';
+
+/**
  * How a headline number follows from the settings, with the current values substituted. The page
  * shows it next to the measured value so the model and the arithmetic can be compared.
  */
 export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Explanation {
   const polling = s.strategy === 'polling';
+  const longPolling = s.strategy === 'long-polling';
   const writesPerS = (s.users * s.messagesPerUserPerMin) / 60;
+  const lambda = receiveRatePerS(s);
+  const tau = s.holdTimeoutS;
+  if (longPolling) {
+    const lp = explainLongPolling(metric, s, ctx, writesPerS, lambda, tau);
+    if (lp !== null) return lp;
+  }
   switch (metric) {
     case 'db-reads': {
       if (!polling)
@@ -129,7 +152,6 @@ export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Exp
         unit: '/s',
       };
     case 'empty-polls': {
-      const lambda = receiveRatePerS(s);
       const p = Math.exp(-lambda * s.pollIntervalS);
       return {
         metric,
@@ -331,5 +353,94 @@ export function explain(metric: MetricId, s: Scenario, ctx: ExplainContext): Exp
     case 'buffer-disconnects':
     case 'hot-shard':
       return { metric, ...explainLiveness(metric, s, ctx.liveness, ctx.servers) };
+  }
+}
+
+/** Long polling's own explanations (null: the general one applies). */
+function explainLongPolling(
+  metric: MetricId,
+  s: Scenario,
+  ctx: ExplainContext,
+  writesPerS: number,
+  lambda: number,
+  tau: number,
+): Explanation | null {
+  const rate = longPollRatePerUser(s);
+  const requests = s.users * rate;
+  const newsLine = `Each user receives (${s.roomSize} − 1) × ${n(s.messagesPerUserPerMin)}/min: λ = ${nf2.format(lambda * 60)} messages/min; the hold is τ = ${n(tau)} s.`;
+  switch (metric) {
+    case 'db-reads': {
+      const cap = dbCapacityPerS(s);
+      const lines = [
+        newsLine,
+        `A request ends at the first news or after τ: it lasts (1 − e^(−λτ)) ÷ λ, so each user asks λ ÷ (1 − e^(−λτ)) = ${nf2.format(rate)} times a second.`,
+        `Every request first reads the DB for messages after the client's last number: ${n(s.users)} × ${nf2.format(rate)} = ${n(requests)} reads/s.`,
+      ];
+      if (requests + writesPerS > cap)
+        lines.push(
+          `That is past the DB's ${n(cap)} queries/s: reads queue or are turned away, and clients back off.`,
+        );
+      return { metric, title: 'DB reads per second', lines, expected: requests, unit: '/s' };
+    }
+    case 'empty-polls': {
+      const p = Math.exp(-lambda * tau);
+      return {
+        metric,
+        title: 'Share of held requests that end by timeout',
+        lines: [
+          newsLine,
+          `P(no news during a whole hold) = e^(−λτ) = e^(−${nf2.format(lambda)} × ${n(tau)}) = ${pct(p)}: those end with an empty answer and the client asks again.`,
+        ],
+        expected: p,
+        unit: '%',
+      };
+    }
+    case 'connections':
+      return {
+        metric,
+        title: 'Open connections (held requests)',
+        lines: [
+          LONG_POLLING_EXPLAINED,
+          `Almost every user has a request held at some server: ≈ ${n(s.users)} over ${ctx.servers} servers ≈ ${n(s.users / Math.max(1, ctx.servers))} each (a few are on their way back and forth).`,
+        ],
+        expected: s.users,
+        unit: '',
+      };
+    case 'reconnects':
+      return {
+        metric,
+        title: 'Reconnects',
+        lines: [
+          'Long polling keeps no socket: after every answer the client simply sends its next request, through the load balancer, to whichever server it picks.',
+          'A server that goes away only ends the requests it held; their clients ask elsewhere, counted as requests, not reconnects.',
+        ],
+        expected: 0,
+        unit: '',
+      };
+    case 'lost':
+      return {
+        metric,
+        title: 'Lost deliveries',
+        lines: [
+          'Every request reads the DB for what follows the client’s last sequence number, so a message sent between two requests, dropped by the broker, or held by a crashed server arrives with the next request: late, never lost.',
+        ],
+        expected: 0,
+        unit: '',
+      };
+    case 'broker': {
+      const publishes = writesPerS * (s.roomSize - 1);
+      return {
+        metric,
+        title: 'Broker messages per second',
+        lines: [
+          `The broker only carries news: each of ${n(writesPerS)} messages/s is published to its ${s.roomSize - 1} recipients' topics = ${n(publishes)} publishes/s, each passed to the one server holding that recipient's request.`,
+          `Publishes + deliveries = 2 × ${n(publishes)} = ${n(2 * publishes)} messages/s of a capacity of ${n(s.brokerCapacityPerS)}/s.`,
+        ],
+        expected: 2 * publishes,
+        unit: '/s',
+      };
+    }
+    default:
+      return null;
   }
 }

@@ -11,6 +11,7 @@ export const selPollInterval = (s: AppState) => s.scenario.pollIntervalS;
 export const selMsgRate = (s: AppState) => s.scenario.messagesPerUserPerMin;
 export const selRoomSize = (s: AppState) => s.scenario.roomSize;
 export const selVnodes = (s: AppState) => s.scenario.vnodes;
+export const selHoldTimeout = (s: AppState) => s.scenario.holdTimeoutS;
 export const selSeed = (s: AppState) => s.scenario.seed;
 export const selScenario = (s: AppState) => s.scenario;
 export const selTimeline = (s: AppState) => s.scenario.timeline;

@@ -17,7 +17,14 @@ import type { Summary } from './summary';
 
 /** Scenario fields the page edits directly. */
 export type EditableField =
-  'users' | 'servers' | 'pollIntervalS' | 'messagesPerUserPerMin' | 'roomSize' | 'vnodes' | 'seed';
+  | 'users'
+  | 'servers'
+  | 'pollIntervalS'
+  | 'messagesPerUserPerMin'
+  | 'roomSize'
+  | 'vnodes'
+  | 'seed'
+  | 'holdTimeoutS';
 
 export const SPEEDS = [
   0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000,
@@ -101,6 +108,8 @@ export function sanitizeField(s: Scenario, field: EditableField, value: number):
       return clamp(Math.round(value), 1, LIMITS.maxVnodes);
     case 'seed':
       return clamp(Math.round(value), 0, 0xffffffff);
+    case 'holdTimeoutS':
+      return clamp(value, 0.05, 3600);
   }
 }
 

@@ -43,7 +43,7 @@ export interface Summary {
   duplicates: number;
   polls: number;
   emptyPolls: number;
-  servers: Pick<ServerInfo, 'id' | 'state' | 'connections' | 'handledPerS'>[];
+  servers: Pick<ServerInfo, 'id' | 'state' | 'connections' | 'handledPerS' | 'parked'>[];
   timeline: ActionReport[];
   migration: MigrationInfo | null;
   playing: boolean;

@@ -450,6 +450,7 @@ export function buildSummary(world: World): Summary {
       state: s.state === 'up' && leaving.has(s.id) ? 'draining' : s.state,
       connections: s.connections,
       handledPerS: s.handledPerS,
+      ...(s.parked !== undefined ? { parked: s.parked } : {}),
     })),
     timeline: live.timeline,
     migration: live.migration,

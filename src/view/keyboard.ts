@@ -57,6 +57,7 @@ export function useKeyboard(store: AppStore, controller: Controller): void {
         case '2':
         case '3':
         case '4':
+        case '5':
           st.setStrategy(STRATEGY_ORDER[Number(e.key) - 1]!);
           break;
         case '?':

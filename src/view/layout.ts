@@ -151,20 +151,33 @@ export function computeLayout(
     );
     for (const s of srvNodes) edges.push([s, NodeId.Db], [s, NodeId.Chat]);
     edges.push([NodeId.Chat, NodeId.Db]);
-  } else if (strategy === 'pubsub') {
-    add(NodeId.Broker, 'broker', 0.7, cy, 'Broker', 'Redis Pub/Sub', small ? 124 : 136, small ? 62 : 72);
-    add(NodeId.Chat, 'chat', 0.89, top + usableH * 0.22, 'Chat service');
+  } else if (strategy === 'pubsub' || strategy === 'long-polling') {
+    // Long polling: the broker only tells servers of news; every request reads the DB.
+    // Its servers also read the DB: the broker goes above the server → DB lines, not across them.
+    const lp = strategy === 'long-polling';
+    add(
+      NodeId.Broker,
+      'broker',
+      lp ? 0.72 : 0.7,
+      lp ? top + usableH * 0.14 : cy,
+      'Broker',
+      lp ? 'news only' : 'Redis Pub/Sub',
+      small ? 124 : 136,
+      small ? 62 : 72,
+    );
+    add(NodeId.Chat, 'chat', 0.89, top + usableH * (lp ? 0.45 : 0.22), 'Chat service');
     add(
       NodeId.Db,
       'db',
-      0.89,
-      top + usableH * 0.76,
+      lp ? 0.8 : 0.89,
+      top + usableH * (lp ? 0.8 : 0.76),
       'Database',
       undefined,
       small ? 120 : 136,
       small ? 64 : 76,
     );
     for (const s of srvNodes) edges.push([s, NodeId.Broker], [s, NodeId.Chat]);
+    if (lp) for (const s of srvNodes) edges.push([s, NodeId.Db]);
     edges.push([NodeId.Chat, NodeId.Broker], [NodeId.Chat, NodeId.Db]);
   } else {
     // Chat service level with the servers it pushes to; DB above it, coordinator below, so the

@@ -25,8 +25,14 @@ export const STRATEGY_INFO: Record<Strategy, { label: string; short: string; sto
   'long-polling': {
     label: 'Long polling',
     short: 'Hold',
-    story: 'Each client keeps one request open; the server answers when news comes or the hold ends.',
+    story: 'Each client holds a request open; a server answers it when news comes.',
   },
 };
 
-export const STRATEGY_ORDER: Strategy[] = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'];
+export const STRATEGY_ORDER: Strategy[] = [
+  'polling',
+  'modulo-hashing',
+  'consistent-hashing',
+  'pubsub',
+  'long-polling',
+];

@@ -49,6 +49,8 @@ export function describeAction(a: ActionReport, s: Scenario): string {
     case 'add-server':
       if (s.strategy === 'polling')
         return `${who} added; polls now spread over one more server, nobody reconnects.`;
+      if (s.strategy === 'long-polling')
+        return `${who} added; new requests spread over one more server, nobody reconnects.`;
       if (s.strategy === 'pubsub') return `${who} added; nobody has to move, it takes new connections.`;
       return `${who} added; ${pct(share)} of users (${int(a.usersMoved)}) are moving to a new owner.`;
     case 'remove-server':
@@ -56,6 +58,8 @@ export function describeAction(a: ActionReport, s: Scenario): string {
       const verb = a.action === 'crash-server' ? 'crashed' : 'removed';
       if (s.strategy === 'polling')
         return `${who} ${verb}; the next polls go to the others, nothing is lost.`;
+      if (s.strategy === 'long-polling')
+        return `${who} ${verb}; the requests it held ask again elsewhere${a.action === 'crash-server' ? ' once the load balancer notices' : ''}, nothing is lost.`;
       return `${who} ${verb}; ${int(a.usersMoved)} users (${pct(share)}) must reconnect.`;
     }
     case 'crash-broker':
@@ -74,9 +78,12 @@ export function describeAction(a: ActionReport, s: Scenario): string {
 export function digest(sum: Summary, s: Scenario): string {
   const parts: string[] = [];
   if (sum.latencyCount > 0) parts.push(`latency p50 ${ms(sum.latencyP50Ms)}, p99 ${ms(sum.latencyP99Ms)}`);
-  if (s.strategy === 'polling' && sum.dbReadsPerS !== null) parts.push(`${int(sum.dbReadsPerS)} DB reads/s`);
+  const lp = s.strategy === 'long-polling';
+  if ((s.strategy === 'polling' || lp) && sum.dbReadsPerS !== null)
+    parts.push(`${int(sum.dbReadsPerS)} DB reads/s`);
   if (s.strategy === 'pubsub' && sum.brokerPerS !== null) parts.push(`broker ${int(sum.brokerPerS)} msgs/s`);
-  if (s.strategy !== 'polling') parts.push(`${int(sum.connections)} connections open`);
+  if (lp) parts.push(`${int(sum.connections)} requests held`);
+  else if (s.strategy !== 'polling') parts.push(`${int(sum.connections)} connections open`);
   parts.push(`${int(sum.reconnects)} reconnects`, `${int(sum.lost)} lost`);
   return `At ${clockWords(sum.simTimeS)}: ${parts.join('; ')}.`;
 }

@@ -1,5 +1,5 @@
 /**
- * Compare mode: the current workload (users, rooms, messages, seed, timeline) run through all four
+ * Compare mode: the current workload (users, rooms, messages, seed, timeline) run through all five
  * strategies at once in a worker, as small multiples on shared scales, a live table and the
  * verdicts the measured numbers support.
  */
@@ -255,7 +255,7 @@ export function CompareView() {
     const n = st.scenario.timeline.length;
     if (n)
       st.pushNotice(
-        `Compare replays the ${n === 1 ? 'recorded action' : `${n} recorded actions`} in all four runs.`,
+        `Compare replays the ${n === 1 ? 'recorded action' : `${n} recorded actions`} in all five runs.`,
         'info',
       );
     const wasPlaying = st.playing;
@@ -278,7 +278,7 @@ export function CompareView() {
         lane0 ? lane0.live.servers.filter((x) => x.state === 'up' || x.state === 'draining').length : null,
       );
       setAchieved(f.achievedSpeed);
-      // The accessible twin: scale events as they land in all four lanes, a digest now and then.
+      // The accessible twin: scale events as they land in all five lanes, a digest now and then.
       const n = narrRef.current;
       const first = f.lanes[0];
       if (first) {
@@ -357,7 +357,7 @@ export function CompareView() {
       store.getState().pushNotice('Compare: at least one server must stay up.', 'info');
       return true;
     }
-    // The same server id in every lane, so the four architectures lose the same machine.
+    // The same server id in every lane, so the five architectures lose the same machine.
     const id = server ?? up[up.length - 1]!.id;
     client.act(kind, id);
     return true;
@@ -388,11 +388,12 @@ export function CompareView() {
     (l): l is LaneState => !!l,
   );
   const labelW = 92;
-  const cellW = Math.max(60, Math.floor((gridSize.w - labelW) / 4) - 6);
+  const nLanes = STRATEGY_ORDER.length;
+  const cellW = Math.max(60, Math.floor((gridSize.w - labelW) / nLanes) - 6);
   const cellH = Math.max(40, Math.floor((gridSize.h - 24) / METRICS.length) - 4);
 
   return (
-    <section className="compare-view" aria-label="Compare all four strategies">
+    <section className="compare-view" aria-label="Compare all five strategies">
       <div className="cmp-toolbar" role="toolbar" aria-label="Compare controls">
         <button type="button" className="cmp-btn primary" onClick={togglePlay}>
           {playing ? 'Pause' : 'Play'}
@@ -424,7 +425,7 @@ export function CompareView() {
         <button
           type="button"
           className="cmp-btn"
-          title="Restart all four from t = 0 with the same scenario and seed"
+          title="Restart all five from t = 0 with the same scenario and seed"
           onClick={() => store.getState().reset()}
         >
           Reset
@@ -472,7 +473,7 @@ export function CompareView() {
         </p>
       ) : null}
       <div className="cmp-grid" ref={gridRef}>
-        <div className="cmp-head" style={{ gridTemplateColumns: `${labelW}px repeat(4, 1fr)` }}>
+        <div className="cmp-head" style={{ gridTemplateColumns: `${labelW}px repeat(${nLanes}, 1fr)` }}>
           <span />
           {STRATEGY_ORDER.map((s) => (
             <span key={s} className="cmp-col-title">
@@ -490,7 +491,7 @@ export function CompareView() {
             <div
               key={spec.id}
               className="cmp-row"
-              style={{ gridTemplateColumns: `${labelW}px repeat(4, 1fr)` }}
+              style={{ gridTemplateColumns: `${labelW}px repeat(${nLanes}, 1fr)` }}
               data-testid={`compare-chart-${spec.id}`}
             >
               <span className="cmp-row-title">
@@ -516,7 +517,7 @@ export function CompareView() {
             </ul>
           ) : (
             <p className="warming" data-testid="compare-warming">
-              Warming up: verdicts once all four runs are steady, at {Math.ceil(warmS)} s of simulated time
+              Warming up: verdicts once all five runs are steady, at {Math.ceil(warmS)} s of simulated time
               (one poll interval, then one measurement window).
             </p>
           )}

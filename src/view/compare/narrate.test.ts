@@ -19,9 +19,10 @@ describe('compare narration', () => {
       { strategy: 'modulo-hashing', users: 10_000, report: report(8000) },
       { strategy: 'consistent-hashing', users: 10_000, report: report(2050) },
       { strategy: 'pubsub', users: 10_000, report: report(0) },
+      { strategy: 'long-polling', users: 10_000, report: report(0) },
     ]);
     expect(s).toBe(
-      'Server added in all four at 19.3 s; users who must move: Polling 0 (0 %), Simple hashing 8,000 (80 %), Consistent hashing 2,050 (21 %), Pub/Sub 0 (0 %).',
+      'Server added in all five at 19.3 s; users who must move: Polling 0 (0 %), Simple hashing 8,000 (80 %), Consistent hashing 2,050 (21 %), Pub/Sub 0 (0 %), Long polling 0 (0 %).',
     );
   });
   it('digests latency and DB reads from the table', () => {

@@ -1,5 +1,5 @@
 /**
- * Compare mode's words for the live region: one sentence per scale event across the four lanes,
+ * Compare mode's words for the live region: one sentence per scale event across the five lanes,
  * and a periodic digest of the table. Pure; the view decides when to speak.
  */
 import type { ActionReport, Strategy } from '../../bridge/engine';
@@ -19,6 +19,8 @@ const VERB: Record<string, string> = {
   deploy: 'Rolling deploy started',
 };
 
+const COUNT: Record<number, string> = { 2: 'two', 3: 'three', 4: 'four', 5: 'five' };
+
 export function describeCompareAction(
   lanes: readonly { strategy: Strategy; users: number; report: ActionReport }[],
 ): string {
@@ -28,7 +30,7 @@ export function describeCompareAction(
     const share = users > 0 ? Math.round((report.usersMoved / users) * 100) : 0;
     return `${STRATEGY_LABEL[strategy]} ${int(report.usersMoved)} (${share} %)`;
   });
-  return `${VERB[first.action] ?? first.action} in all four at ${first.atS.toFixed(1)} s; users who must move: ${parts.join(', ')}.`;
+  return `${VERB[first.action] ?? first.action} in all ${COUNT[lanes.length] ?? lanes.length} at ${first.atS.toFixed(1)} s; users who must move: ${parts.join(', ')}.`;
 }
 
 export function compareDigest(rows: readonly CompareRow[], nowS: number): string {

@@ -91,7 +91,7 @@ const SPECS: ChartSpec[] = [
     fmt: compact,
     lines: [{ key: 'broker', label: 'routed', value: (r) => r.brokerMessages, cls: 'l-broker' }],
     ref: (inp) => ({ value: inp.brokerCapacityPerS, label: 'capacity' }),
-    show: (s) => s === 'pubsub',
+    show: (s) => s === 'pubsub' || s === 'long-polling',
   },
 ];
 

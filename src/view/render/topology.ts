@@ -16,6 +16,8 @@ export interface ServerState {
   state: 'up' | 'draining' | 'crashed' | 'removed';
   connections: number;
   handledPerS: number;
+  /** Long polling: requests parked here, waiting for news or their hold timeout. */
+  parked?: number;
 }
 
 export interface TopologyInput {
@@ -341,7 +343,9 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .text((d) =>
         d.s.state === 'crashed'
           ? `Server ${d.s.id} crashed — click to restart it (it comes back empty)`
-          : `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} connections${cap > 0 ? ` (cap ${cap.toLocaleString('en-US')})` : ''}, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
+          : d.s.parked !== undefined
+            ? `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} held requests (${d.s.parked.toLocaleString('en-US')} parked, waiting for news), ${compact(d.s.handledPerS)} requests/s — click to crash it`
+            : `Server ${d.s.id}${d.s.state === 'draining' ? ' (draining: closing its clients)' : ''}: ${d.s.connections.toLocaleString('en-US')} connections${cap > 0 ? ` (cap ${cap.toLocaleString('en-US')})` : ''}, ${compact(d.s.handledPerS)} requests/s — click to crash it`,
       );
     srv
       .select('rect.card')
@@ -378,7 +382,11 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
         d.s.state === 'crashed'
           ? 'crashed'
           : (inp.drainNotes?.get(d.s.id) ??
-            (d.s.state === 'draining' ? 'draining' : `${compact(d.s.connections)} conn`)),
+            (d.s.state === 'draining'
+              ? 'draining'
+              : d.s.parked !== undefined
+                ? `${compact(d.s.parked)} parked`
+                : `${compact(d.s.connections)} conn`)),
       );
     const barW = (d: { b: NodeBox }) => d.b.w - 22;
     const barsShown = (d: { b: NodeBox }) => (roomy(d) ? barW(d) : 0);
@@ -467,6 +475,8 @@ function subFor(b: NodeBox, inp: TopologyInput): string {
   }
   if (b.kind === 'broker' && inp.broker) {
     if (inp.broker.down) return 'DOWN';
+    // Long polling subscribes nobody: its broker only tells servers of news.
+    if (inp.layout.strategy === 'long-polling') return `news · ${percent(inp.broker.utilization, 0)} busy`;
     return `${compact(inp.broker.subscriptions)} topics · ${percent(inp.broker.utilization, 0)}`;
   }
   return b.sub ?? '';

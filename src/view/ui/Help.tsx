@@ -6,7 +6,7 @@ const KEYS: [string, string][] = [
   ['→', 'Step (a short stretch of simulated time)'],
   ['+ / −', 'Add / remove a server'],
   ['D', 'Deploy: restart every server in turn (rolling)'],
-  ['1 – 4', 'Polling, simple hashing, consistent hashing, pub/sub'],
+  ['1 – 5', 'Polling, simple hashing, consistent hashing, pub/sub, long polling'],
   ['PgDn / PgUp', 'Tour: next / back step (otherwise step forward / back in time)'],
   ['.', 'Presenter mode: pause / play (the clicker’s blank-screen key)'],
   ['?', 'This list'],

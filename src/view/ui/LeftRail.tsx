@@ -14,6 +14,7 @@ import {
   selUpServers,
   selUsers,
   selVnodes,
+  selHoldTimeout,
 } from '../../store/selectors';
 import { useApp, useServices } from '../context';
 import { compact, grouped } from '../format';
@@ -29,6 +30,7 @@ const POLL_STOPS = [0.5, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60];
 const RATE_STOPS = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60];
 const ROOM_STOPS = [2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
 const VNODE_STOPS = [1, 3, 10, 25, 50, 100, 150, 250, 500, 1000];
+const HOLD_STOPS = [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120];
 
 /** The rail's tabs: one line each. */
 const TABS: readonly RailTab[] = [
@@ -60,6 +62,7 @@ function WorkloadPanel() {
   const rate = useApp(selMsgRate);
   const room = useApp(selRoomSize);
   const vnodes = useApp(selVnodes);
+  const hold = useApp(selHoldTimeout);
   const seed = useApp(selSeed);
   const singleServers = useApp(selUpServers);
   // In compare mode the field shows the lanes' servers: that is what + and − act on there.
@@ -86,8 +89,23 @@ function WorkloadPanel() {
         onChange={(v) => st().setField('pollIntervalS', v)}
         format={(v) => `every ${v} s`}
         disabled={strategy !== 'polling'}
-        note={strategy !== 'polling' ? 'Push strategies do not poll.' : undefined}
+        note={
+          strategy === 'long-polling'
+            ? 'Long polling asks again after each answer, not on a timer.'
+            : strategy !== 'polling'
+              ? 'Push strategies do not poll.'
+              : undefined
+        }
       />
+      {strategy === 'long-polling' ? (
+        <Slider
+          label="Hold timeout"
+          stops={HOLD_STOPS}
+          value={hold}
+          onChange={(v) => st().setField('holdTimeoutS', v)}
+          format={(v) => `held up to ${v} s`}
+        />
+      ) : null}
       <Slider
         label="Messages per user per minute"
         stops={RATE_STOPS}

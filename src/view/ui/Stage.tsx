@@ -130,7 +130,10 @@ export function Stage() {
           }
         : null,
       migration: summary?.migration ?? null,
-      clientStates: strategy === 'polling' ? null : dotsRef.current.states(world, layout.clients.capacity),
+      clientStates:
+        strategy === 'polling' || strategy === 'long-polling'
+          ? null
+          : dotsRef.current.states(world, layout.clients.capacity),
       capPerServer: scenario.maxConnectionsPerServer,
       drainNotes: drainNotes(world.live?.liveness),
       usersPerDot: world.sample?.usersPerSample ?? Math.max(1, scenario.users / layout.clients.capacity),

@@ -86,6 +86,13 @@ export function StrategyGlyph({ s }: { s: Strategy }) {
           <path d="M7.8 7.8a6 6 0 0 0 0 8.4M16.2 7.8a6 6 0 0 1 0 8.4M5 5a10 10 0 0 0 0 14M19 5a10 10 0 0 1 0 14" />
         </svg>
       );
+    case 'long-polling':
+      // An hourglass: the request is held until news comes.
+      return (
+        <svg {...base}>
+          <path d="M6 3h12M6 21h12M7 3c0 5 10 5 10 9s-10 4-10 9M17 3c0 5-10 5-10 9s10 4 10 9" />
+        </svg>
+      );
   }
 }
 
