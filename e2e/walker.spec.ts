@@ -1,6 +1,7 @@
 /**
  * Model-based UI test (issue 9): a seeded random walker drives short sequences of real clicks and
- * keys — strategy, sliders (both ends included), + and −, crashing a server by clicking it, speed,
+ * keys — strategy, sliders (both ends included), + and −, crashing a server by clicking it and
+ * restarting it, a rolling deploy (button or D), speed,
  * play/pause, presets, compare mode, rewind, reload from the URL — and after every step checks:
  *   - no page error and no validation notice;
  *   - the engine runs what the controls show (strategy, Users, starting servers);
@@ -24,11 +25,11 @@ import { VALIDATION, hook, nothingOwed, type HookState } from './engineState';
  *   check and its click (the walk timed out on the click).
  * 24320: crash S2, then the reload read the address bar before its 150 ms write (CI only).
  */
-const PINNED: { seed: number; steps: number }[] = [
-  { seed: 24493, steps: 4 },
-  { seed: 24517, steps: 6 },
-  { seed: 24463, steps: 4 },
-  { seed: 24320, steps: 4 },
+const PINNED: { seed: number; steps: number; live?: boolean }[] = [
+  { seed: 24493, steps: 4, live: false },
+  { seed: 24517, steps: 6, live: false },
+  { seed: 24463, steps: 4, live: false },
+  { seed: 24320, steps: 4, live: false },
 ];
 
 // A few hundred sequences in CI: about 6 minutes on a quiet 2-core machine; WALK_SEQUENCES=1000 for a longer hunt.
@@ -80,11 +81,16 @@ const SCENARIO_KEYS = [
 ] as const;
 const pickScenario = (h: HookState) => Object.fromEntries(SCENARIO_KEYS.map((k) => [k, h.page[k]]));
 
-/** One random step; returns what it did (for the failure report). */
-async function step(page: Page, r: Rng): Promise<string> {
+/**
+ * One random step; returns what it did (for the failure report). `live`: restart and deploy are
+ * among the steps (issue 11); the pinned seeds predate them and walk without, so they replay the
+ * same steps as when they failed.
+ */
+async function step(page: Page, r: Rng, live: boolean): Promise<string> {
   const h = await hook(page);
   const compare = h.mode === 'compare';
-  const roll = r.int(100);
+  const roll = r.int(live ? 108 : 100);
+  if (roll >= 100) return liveStep(page, r, roll < 104 ? 'restart' : 'deploy', compare);
   if (roll < 14) {
     const i = r.int(4);
     if (r.next() < 0.5) {
@@ -175,6 +181,30 @@ async function step(page: Page, r: Rng): Promise<string> {
   return 'reload';
 }
 
+/** Restart a crashed server (its card, or the rail's button), or roll a deploy (button or D). */
+async function liveStep(page: Page, r: Rng, kind: 'restart' | 'deploy', compare: boolean): Promise<string> {
+  if (compare) return `${kind} (compare: skipped)`;
+  const other = r.next() < 0.4;
+  if (kind === 'deploy') {
+    if (other) await page.keyboard.press('d');
+    else await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    return `deploy${other ? ' (key)' : ''}`;
+  }
+  const down = page.locator('[data-server][data-state="crashed"]');
+  const n = await down.count();
+  if (n === 0) return 'restart (none down)';
+  if (other) {
+    const rail = page.locator('.rail.left').getByRole('button', { name: 'Restart crashed server' });
+    if (await rail.isDisabled()) return 'restart (rail: disabled)';
+    await rail.click();
+    return 'restart (rail)';
+  }
+  const target = down.nth(r.int(n));
+  const id = await target.getAttribute('data-server');
+  await target.click({ timeout: 2000 }).catch(() => undefined);
+  return `restart S${id}`;
+}
+
 async function check(page: Page, errors: string[], log: string[]): Promise<void> {
   expect(errors, 'page errors').toEqual([]);
   let h = await hook(page);
@@ -256,7 +286,13 @@ async function reloadSame(page: Page): Promise<void> {
   expect(pickScenario(await hook(page)), 'the URL reopens the same scenario').toEqual(before);
 }
 
-async function walk(page: Page, seed: number, errors: string[], stepCount = STEPS): Promise<number> {
+async function walk(
+  page: Page,
+  seed: number,
+  errors: string[],
+  stepCount = STEPS,
+  live = true,
+): Promise<number> {
   const r = rng(seed);
   const log: string[] = [`goto ${startUrl(r)}`];
   const tg = Date.now();
@@ -267,7 +303,7 @@ async function walk(page: Page, seed: number, errors: string[], stepCount = STEP
     await check(page, errors, log);
     for (let i = 0; i < stepCount; i++) {
       const t0 = Date.now();
-      const what = await step(page, r);
+      const what = await step(page, r, live);
       log.push(what);
       steps++;
       const t1 = Date.now();
@@ -297,18 +333,19 @@ test.describe.configure({ mode: 'serial' });
 test.use({ actionTimeout: 5000 });
 
 test('a seeded random walk keeps the controls and the engine in agreement', async ({ page }) => {
-  const seeds: { seed: number; steps: number }[] =
+  const seeds: { seed: number; steps: number; live?: boolean }[] =
     ONE_SEED !== null
-      ? [{ seed: ONE_SEED, steps: STEPS }]
+      ? // A pinned seed replays with the steps it failed with (without restart and deploy).
+        [{ seed: ONE_SEED, steps: STEPS, live: PINNED.find((p) => p.seed === ONE_SEED)?.live }]
       : [...PINNED, ...Array.from({ length: SEQUENCES }, (_, i) => ({ seed: BASE_SEED + i, steps: STEPS }))];
   test.setTimeout(60_000 + seeds.length * 12_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
   let steps = 0;
-  for (const { seed, steps: n } of seeds) {
+  for (const { seed, steps: n, live } of seeds) {
     const ts = Date.now();
-    steps += await walk(page, seed, errors, n);
+    steps += await walk(page, seed, errors, n, live);
     // WALK_PROGRESS=file: one line per sequence, written as it goes (a long hunt can be watched).
     if (process.env.WALK_PROGRESS)
       appendFileSync(process.env.WALK_PROGRESS, `seed ${seed}: ${Date.now() - ts} ms\n`);

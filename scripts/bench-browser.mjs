@@ -8,6 +8,10 @@
 //   npm run bench:browser -- --soak-sim-s 3600 # soak until an hour of simulated time
 //   BENCH_PORT=4324 npm run bench:browser      # serve on a port of your own
 //   npm run bench:browser -- --soak-only --soak-sim-s 3600 --soak-wall-s 3600  # just the soak
+//   npm run bench:browser -- --storm           # just a reconnect storm: 1M users, a server crashes
+//                                              # (heartbeats, immediate reconnect); fps per second
+//   STORM_TIMELINE=500:crash-server:3 npm run bench:browser -- --storm  # the same run with no crash in
+//                                              # the window: the baseline on this machine
 //
 // Measurements live here, never in timed unit tests.
 import { preview } from 'vite';
@@ -20,7 +24,8 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const only = opt('only', '');
-const soakOnly = args.includes('--soak-only');
+const stormOnly = args.includes('--storm');
+const soakOnly = args.includes('--soak-only') || stormOnly;
 const measureS = Number(opt('measure-s', '15'));
 const soakSimS = Number(opt('soak-sim-s', '3600'));
 const soakWallS = Number(opt('soak-wall-s', '420'));
@@ -218,8 +223,55 @@ if (!only && !soakOnly) {
 }
 
 // Soak: polling at 1M users flat out; the page heap after the first simulated minute vs at the end.
+// Storm: pub/sub at 1M users on 16 servers, heartbeats at their defaults, reconnect immediate;
+// S3 crashes at 5 s and its 62,500 clients notice one by one over the next 20–45 s and reconnect
+// at once. Frames per wall second through the crash and the detection window, at ×1.
+let storm = null;
+if (stormOnly) {
+  log('storm …');
+  // The crash is scripted in the link, so it lands at 5.0 s whatever the first visit's welcome card covers.
+  const { page, errors } = await openPage(
+    query('pubsub', { reconnect: 'immediate', timeline: process.env.STORM_TIMELINE ?? '5:crash-server:3' }),
+  );
+  await waitForSim(page, 5, 120_000);
+  const crashAtWall = await page.evaluate(() => performance.now());
+  const crashAtSim = await simTimeS(page);
+  const stormWallS = Number(opt('storm-wall-s', '50'));
+  await page.waitForTimeout(stormWallS * 1000);
+  const endSim = await simTimeS(page);
+  const perSecond = await page.evaluate(
+    ({ since, seconds }) => {
+      const f = window.__bench.frames.filter((t) => t >= since);
+      const bins = new Array(seconds).fill(0);
+      for (const t of f) {
+        const i = Math.floor((t - since) / 1000);
+        if (i < seconds) bins[i]++;
+      }
+      return bins;
+    },
+    { since: crashAtWall, seconds: stormWallS },
+  );
+  const frames = await framesSince(page, crashAtWall);
+  storm = {
+    strategy: 'pubsub',
+    users: 1_000_000,
+    servers: 16,
+    reconnect: 'immediate',
+    crashAtSimS: crashAtSim,
+    simSecondsCovered: Math.round((endSim - crashAtSim) * 10) / 10,
+    fps: frames.fps,
+    frameP95Ms: frames.frameP95Ms,
+    frameMaxMs: frames.frameMaxMs,
+    worstSecondFps: Math.min(...perSecond),
+    fpsPerWallSecond: perSecond,
+    longestTaskMs: await longestTaskSince(page, crashAtWall),
+    pageErrors: errors,
+  };
+  await page.close();
+}
+
 let soak = null;
-if (!only && soakWallS > 0) {
+if (!only && !stormOnly && soakWallS > 0) {
   log(`soak (up to ${soakSimS} simulated s or ${soakWallS} wall s) …`);
   const { page, cdp } = await openPage(query('polling'));
   await waitForSim(page, 1);
@@ -260,6 +312,7 @@ console.log(
       results,
       interactions,
       soak,
+      storm,
       environment: { chromium: browser.version?.() ?? 'chromium', viewport: '1280x720' },
     },
     null,
