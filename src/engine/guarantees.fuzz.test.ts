@@ -13,7 +13,9 @@ const TAIL_S = 5;
  * in order. Checked per recipient from its in-order mark against the room's last number at that
  * time.
  */
-describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
+// Each test runs 8+ seeded simulations: minutes of CPU on a 2-core CI machine shared with other
+// test files, so the default 60 s would fail on load rather than on the model.
+describe('exactly once, in order, through any timeline (seeded fuzz)', { timeout: 300_000 }, () => {
   /** Seeds that once failed, pinned (strategy, seed). */
   const PINNED: [string, number][] = [];
 
@@ -78,7 +80,7 @@ describe('exactly once, in order, through any timeline (seeded fuzz)', () => {
   });
 });
 
-describe('accounting holds through any timeline (seeded fuzz)', () => {
+describe('accounting holds through any timeline (seeded fuzz)', { timeout: 300_000 }, () => {
   const variants: [string, ScenarioInput][] = [
     ['kafka, commit after processing', { strategy: 'pubsub', broker: 'kafka' }],
     [
