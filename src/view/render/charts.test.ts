@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelEvery, ruleLevels } from './charts';
+import { labelEvery, labelShift, ruleLevels } from './charts';
 
 describe('chart action labels', () => {
   it('stay on the first line when far apart', () => {
@@ -66,5 +66,15 @@ describe('server names under the bars', () => {
   });
   it('thin out further for 64 servers', () => {
     expect(labelEvery(360 / 64, ids(64))).toBe(5);
+  });
+});
+
+describe('rule labels near the right edge', () => {
+  it('sit right of the rule when they fit, slide left when not, never past the axis', () => {
+    expect(labelShift(100, 50, 40, 300)).toBe(3);
+    expect(labelShift(280, 50, 40, 300)).toBe(-30);
+    // 60 px from the axis, 80 px wide in a 100 px plot: starts at the axis.
+    expect(labelShift(100, 80, 40, 140)).toBe(-40);
+    expect(labelShift(50, 200, 40, 140)).toBe(-10);
   });
 });
