@@ -162,6 +162,8 @@ export function createLiveness(svgEl: SVGSVGElement, opts: LivenessLayerOptions)
       .attr('y', (p) => p.b.y - p.b.h / 2 + 11)
       .each(function (p) {
         let shown = false;
+        // Measured while displayed: a hidden text measures 0 and would always "fit".
+        this.setAttribute('display', 'inline');
         if (p.b.h >= 15)
           for (const t of [`${bar(p).label} queued`, bar(p).label]) {
             this.textContent = t;
