@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, labelEvery, ruleLevels } from './charts';
+import { actionLabel, labelEvery, labelShift, ruleLevels } from './charts';
 
 describe('chart action labels', () => {
   it('stay on the first line when far apart', () => {
@@ -74,5 +74,15 @@ describe('action markers', () => {
     expect(actionLabel({ action: 'deploy', server: -1 })).toBe('deploy');
     expect(actionLabel({ action: 'restart-server', server: 2 })).toBe('S2 restart');
     expect(actionLabel({ action: 'crash-server', server: 2 })).toBe('S2 crashed');
+  });
+});
+
+describe('rule labels near the right edge', () => {
+  it('sit right of the rule when they fit, slide left when not, never past the axis', () => {
+    expect(labelShift(100, 50, 40, 300)).toBe(3);
+    expect(labelShift(280, 50, 40, 300)).toBe(-30);
+    // 60 px from the axis, 80 px wide in a 100 px plot: starts at the axis.
+    expect(labelShift(100, 80, 40, 140)).toBe(-40);
+    expect(labelShift(50, 200, 40, 140)).toBe(-10);
   });
 });

@@ -311,16 +311,15 @@ export function createCharts(root: HTMLElement) {
       .attr('x', 3)
       .text((a) => actionLabel(a));
     const widths = texts.nodes().map((n) => (n.getComputedTextLength?.() || n.textContent!.length * 7) + 6);
-    // A label that would run past the chart's right edge goes on the rule's left instead.
-    const right = x.range()[1]!;
-    const flip = visible.map((a, i) => x(a.atS) + (widths[i] ?? 0) > right);
+    // A label that would run past the chart's right edge slides left, but never over the axis.
+    const [left, right] = x.range() as [number, number];
+    const dx = visible.map((a, i) => labelShift(x(a.atS), widths[i] ?? 0, left, right));
     const levels = ruleLevels(
-      visible.map((a, i) => ({ x: flip[i] ? x(a.atS) - (widths[i] ?? 0) : x(a.atS), width: widths[i] ?? 0 })),
+      visible.map((a, i) => ({ x: x(a.atS) + (dx[i] ?? 0), width: widths[i] ?? 0 })),
       Math.max(1, Math.floor((h - M.top - M.bottom) / RULE_LINE_PX)),
     );
     texts
-      .attr('x', (_a, i) => (flip[i] ? -3 : 3))
-      .attr('text-anchor', (_a, i) => (flip[i] ? 'end' : null))
+      .attr('x', (_a, i) => dx[i] ?? 3)
       .attr('y', (_a, i) => M.top + 4 + Math.max(0, levels[i] ?? 0) * RULE_LINE_PX)
       .attr('display', (_a, i) => ((levels[i] ?? 0) < 0 ? 'none' : null));
   }
@@ -335,9 +334,10 @@ export function createCharts(root: HTMLElement) {
     const svg = fig.select('svg').attr('viewBox', `0 0 ${w} ${h}`);
     const n = bins.counts.length;
     const end = bins.startS + n * bins.binS;
+    // Early in a run the window reaches back before t = 0: start the axis at 0.
     const x = d3
       .scaleLinear()
-      .domain([bins.startS, end])
+      .domain([Math.max(0, bins.startS), end])
       .range([M.left, w - M.right]);
     const y = d3
       .scaleLinear()
@@ -376,7 +376,7 @@ export function createCharts(root: HTMLElement) {
     // Only the bins with attempts (a quiet window draws nothing but the axes).
     const filled: number[] = [];
     for (let i = 0; i < n; i++) if (bins.counts[i]! > 0) filled.push(i);
-    const bw = Math.max(1, (w - M.left - M.right) / n - 0.5);
+    const bw = Math.max(1, x(bins.startS + bins.binS) - x(bins.startS) - 0.5);
     svg
       .select('g.plot')
       .selectAll<SVGRectElement, number>('rect.bin')
@@ -518,6 +518,15 @@ export function ruleLevels(rules: { x: number; width: number }[], maxLines: numb
     out[i] = line;
   }
   return out;
+}
+
+/**
+ * Offset of a rule's label from its rule at `x`: 3 px to its right, slid left as far as needed to
+ * end inside the plot, but never starting left of the plot (a label wider than the plot keeps
+ * its start and is clipped on the right).
+ */
+export function labelShift(x: number, width: number, left: number, right: number): number {
+  return Math.max(left - x, Math.min(3, right - x - width));
 }
 
 /** Show every k-th server name on a bar axis: the longest name needs ~8 px a character. */

@@ -153,11 +153,27 @@ export function createLiveness(svgEl: SVGSVGElement, opts: LivenessLayerOptions)
       .attr('y', (p) => p.b.y + p.b.h / 2 - p.b.h * bar(p).fill)
       .attr('width', 4)
       .attr('height', (p) => p.b.h * bar(p).fill);
-    g.select('text')
+    // The count left of the bar, in the gap before the load balancer: "319 queued", else "319",
+    // else nothing (the bar and its tooltip still say it).
+    const lb = opts.getLayout()?.nodes.get(NodeId.Lb);
+    const room = (p: (typeof items)[number]) => x(p) - 5 - (lb ? lb.x + lb.w / 2 : -Infinity);
+    g.select<SVGTextElement>('text')
       .attr('x', (p) => x(p) - 3)
       .attr('y', (p) => p.b.y - p.b.h / 2 + 11)
-      .attr('display', (p) => (p.b.h >= 15 ? null : 'none'))
-      .text((p) => `${bar(p).label} queued`);
+      .each(function (p) {
+        let shown = false;
+        // Measured while displayed: a hidden text measures 0 and would always "fit".
+        this.setAttribute('display', 'inline');
+        if (p.b.h >= 15)
+          for (const t of [`${bar(p).label} queued`, bar(p).label]) {
+            this.textContent = t;
+            if ((this.getComputedTextLength?.() ?? 0) <= room(p)) {
+              shown = true;
+              break;
+            }
+          }
+        this.setAttribute('display', shown ? 'inline' : 'none');
+      });
   }
 
   function drawGauges(items: Placed<Gauge>[]): void {

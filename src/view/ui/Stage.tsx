@@ -215,11 +215,11 @@ export function Stage() {
           </span>
           lost
         </li>
-        {strategy !== 'polling' ? (
+        {strategy !== 'polling' && servers.some((s) => s.state === 'crashed') ? (
           <>
             <li>
               <span className="dot-unaware" aria-hidden="true" />
-              server dead, not noticed yet
+              crash not noticed
             </li>
             <li>
               <span className="dot-red" aria-hidden="true" />
