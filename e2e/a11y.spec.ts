@@ -50,7 +50,7 @@ test('compare mode and export work from the keyboard alone; every button has a n
   await expect(page.getByTestId('compare-table')).toBeVisible();
   const time = page.getByTestId('compare-time').locator('.num');
   await expect.poll(async () => Number(await time.textContent())).toBeGreaterThan(1);
-  // Space pauses the four runs (focus on the page, not a button).
+  // Space pauses the five runs (focus on the page, not a button).
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press(' ');
   await expect(

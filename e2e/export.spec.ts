@@ -59,7 +59,7 @@ test('comparison table CSV from compare mode, and the scenario link one click aw
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('./?mode=compare&users=2000&pollIntervalS=5&seed=4');
-  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
   await expect
     .poll(async () => Number(await page.getByTestId('compare-time').locator('.num').textContent()))
     .toBeGreaterThan(6);
@@ -73,6 +73,7 @@ test('comparison table CSV from compare mode, and the scenario link one click aw
     'modulo-hashing',
     'consistent-hashing',
     'pubsub',
+    'long-polling',
   ]);
   const s = await download(page, 'Series CSV');
   expect(s.text.split('\r\n')[0]).toBe(`strategy,${SERIES_HEADER}`);
@@ -100,12 +101,12 @@ test('?embed=1 shows just the simulation and its controls', async ({ page }) => 
   expect(stage!.width).toBeGreaterThan(1100);
   await page.screenshot({ path: 'test-results/screens/embed-1280x720.png' });
   // The embed flag survives scenario edits written back to the URL.
-  await page.getByRole('radio', { name: 'Polling' }).check();
+  await page.getByRole('radio', { name: 'Polling', exact: true }).check();
   await expect(page).toHaveURL(/strategy=polling/);
   await expect(page).toHaveURL(/embed=1/);
-  // Compare mode embeds too: the four lanes take the whole frame.
+  // Compare mode embeds too: the five lanes take the whole frame.
   await page.goto('./?embed=1&mode=compare&users=2000');
-  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
   await expect(page.locator('.rail.left')).toBeHidden();
   expect((await page.locator('.compare-view').boundingBox())!.width).toBeGreaterThan(1200);
   expect(errors).toEqual([]);

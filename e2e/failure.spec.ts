@@ -106,6 +106,6 @@ test('compare mode: an exception in its worker says so and the comparison restar
   await expect(page.getByRole('heading', { level: 1 })).toContainText('HopScope');
   await alert.getByRole('button', { name: 'Restart the comparison' }).click();
   await expect(alert).toBeHidden();
-  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
   await expect.poll(async () => Number((await time.textContent()) ?? 0)).toBeGreaterThan(2);
 });

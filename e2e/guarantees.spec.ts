@@ -117,7 +117,7 @@ test('guarantees: invalid combinations are explained, edits reach the URL and re
   await expect(page.getByTestId('metric-gaps')).toHaveCount(0);
 
   // Under polling the settings do not apply, and the panel says so.
-  await page.getByRole('radio', { name: 'Polling' }).check();
+  await page.getByRole('radio', { name: 'Polling', exact: true }).check();
   await expect(page.getByTestId('guarantees-na')).toContainText('apply to the push strategies');
   await expect(sw(page, 'Sequence numbers')).toBeDisabled();
 

@@ -69,11 +69,13 @@ test('each strategy shows its own components', async ({ page }) => {
   await expect(node('coord')).toHaveCount(0);
   await expect(page.getByTestId('ring-panel')).toHaveCount(0);
 
-  // Keyboard: 1–4 pick strategies.
+  // Keyboard: 1–5 pick strategies.
   await page.locator('body').press('1');
   await expect(radio('Polling')).toBeChecked();
   await page.locator('body').press('3');
   await expect(radio('Consistent hashing')).toBeChecked();
+  await page.locator('body').press('5');
+  await expect(radio('Long polling')).toBeChecked();
   expect(errors).toEqual([]);
 });
 

@@ -35,7 +35,7 @@ test('picking a preset sets the full scenario, updates the URL and says what to 
   await page.keyboard.press('ArrowUp');
   await expect(page.getByRole('menuitem', { name: /Admin dashboard/ })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('radio', { name: 'Polling' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Polling', exact: true })).toBeChecked();
   await expect(page).toHaveURL(/strategy=polling/);
   await expect(page.getByTestId('preset-watch')).toContainText('Admin dashboard');
 

@@ -45,7 +45,7 @@ test('strict CSP: a run, a PNG export, compare mode, a tour in presenter mode, r
   expect(dl.suggestedFilename()).toMatch(/\.png$/);
 
   await page.getByRole('button', { name: 'Compare' }).click();
-  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
   await expect
     .poll(async () => Number((await page.getByTestId('compare-time').locator('.num').textContent()) ?? 0))
     .toBeGreaterThan(2);

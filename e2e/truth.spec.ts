@@ -100,7 +100,7 @@ test('a double click on a server crashes that server only', async ({ page }) => 
   await expect(page.getByTestId('server-count')).toHaveText('3');
 });
 
-test('compare mode: the left panel’s + acts on all four lanes now; the URL gets a rounded time and stays readable', async ({
+test('compare mode: the left panel’s + acts on all five lanes now; the URL gets a rounded time and stays readable', async ({
   page,
 }) => {
   await page.goto('./?strategy=polling&users=2000');
@@ -117,8 +117,8 @@ test('compare mode: the left panel’s + acts on all four lanes now; the URL get
   await expect
     .poll(() => page.evaluate(() => location.search))
     .toMatch(/timeline=\d+(\.\d{1,3})?:add-server/);
-  // Four lanes, one rule each, at the same moment.
-  await expect(page.getByTestId('compare-chart-latency').locator('.cmp-rule')).toHaveCount(4);
+  // Five lanes, one rule each, at the same moment.
+  await expect(page.getByTestId('compare-chart-latency').locator('.cmp-rule')).toHaveCount(5);
   // Leaving compare mode: the share link is not percent-encoded, and the single run took the action.
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   const search = await page.evaluate(() => location.search);

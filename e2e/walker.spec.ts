@@ -57,8 +57,8 @@ function rng(seed: number) {
 }
 type Rng = ReturnType<typeof rng>;
 
-const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'] as const;
-const STRATEGY_LABELS = ['Polling', 'Simple hashing', 'Consistent hashing', 'Pub/Sub'];
+const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub', 'long-polling'] as const;
+const STRATEGY_LABELS = ['Polling', 'Simple hashing', 'Consistent hashing', 'Pub/Sub', 'Long polling'];
 const START_USERS = [10, 100, 1000, 10_000, 100_000];
 
 function startUrl(r: Rng): string {
@@ -92,18 +92,19 @@ async function step(page: Page, r: Rng, live: boolean): Promise<string> {
   const roll = r.int(live ? 108 : 100);
   if (roll >= 100) return liveStep(page, r, roll < 104 ? 'restart' : 'deploy', compare);
   if (roll < 14) {
-    const i = r.int(4);
+    const i = r.int(STRATEGIES.length);
     if (r.next() < 0.5) {
       await page.keyboard.press(String(i + 1));
       return `key ${i + 1}`;
     }
     if (compare) return 'strategy (compare: skipped)';
-    await page.getByRole('radio', { name: STRATEGY_LABELS[i] }).check();
+    await page.getByRole('radio', { name: STRATEGY_LABELS[i], exact: true }).check();
     return `strategy ${STRATEGIES[i]}`;
   }
   if (roll < 36) {
     const names = ['Users', 'Messages per user per minute', 'Room size', 'Speed'];
     if (h.page.strategy === 'polling') names.push('Poll interval');
+    if (h.page.strategy === 'long-polling') names.push('Hold timeout');
     if (h.page.strategy === 'consistent-hashing') names.push('Virtual nodes');
     if (compare) names.splice(names.indexOf('Speed'), 1); // compare has its own speed select
     const name = r.pick(names);

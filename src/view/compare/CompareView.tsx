@@ -337,7 +337,7 @@ export function CompareView() {
   // Verdicts compare steady states: until the slowest run has warmed up, a ratio like "89× the
   // fastest" would still be drifting (issue 9, item 6).
   const warmS = lanes.length ? warmUpAllS(lanes.map((l) => l.scenario)) : 0;
-  const steady = rows.length === 4 && nowS >= warmS;
+  const steady = rows.length === STRATEGY_ORDER.length && nowS >= warmS;
   const verdictMap = useMemo(() => (steady ? verdicts(rows) : new Map<Strategy, string>()), [rows, steady]);
   useEffect(() => {
     compareSnapshot.current = rows.length

@@ -39,7 +39,7 @@ export function ExportMenu() {
     try {
       const s = store.getState().scenario;
       const t = compare ? '' : ` · t = ${(store.getState().summary?.simTimeS ?? 0).toFixed(1)} s`;
-      const what = compare ? 'all four strategies' : STRATEGY_LABEL[s.strategy];
+      const what = compare ? 'all five strategies' : STRATEGY_LABEL[s.strategy];
       const caption = `HopScope · ${what} · ${s.users.toLocaleString('en-US')} users · ${s.messagesPerUserPerMin} msg/min · seed ${s.seed}${t}`;
       downloadBlob(`${stem('view')}.png`, await renderPng(root, caption));
       done('PNG saved');

@@ -106,7 +106,7 @@ function Clock() {
   );
 }
 
-/** Compare mode: the same workload through all four strategies side by side. */
+/** Compare mode: the same workload through all five strategies side by side. */
 function CompareToggle() {
   const { mode } = useViewFlags();
   const on = mode === 'compare';
@@ -115,7 +115,7 @@ function CompareToggle() {
       type="button"
       className={`share compare-toggle${on ? ' on' : ''}`}
       aria-pressed={on}
-      title="Run this workload through all four strategies side by side"
+      title="Run this workload through all five strategies side by side"
       onClick={() => setViewMode(on ? 'single' : 'compare')}
     >
       <span>Compare</span>
