@@ -390,8 +390,11 @@ const SEED_267: ScenarioInput = {
 
 describe('a pushed copy after a recovery read brought its message (pinned fuzz seed 267)', () => {
   it('is a duplicate: never more deliveries than expected, every delivery accounted', () => {
+    // Found when jitter alone reordered one connection's messages (false gaps, then a recovery
+    // read racing the pushes). Connections keep their order now, so this seed no longer reaches
+    // that race; it stays as a conservation regression. The race itself (a recovery read on
+    // reconnect meeting pushes in flight) is covered by logRecovery.test.ts's crash runs.
     const t = expectConservedThroughout(SEED_267, 40, 'seed 267').totals;
-    expect(t.recoveredDeliveries).toBeGreaterThan(0);
     expect(t.deliveries).toBeLessThanOrEqual(t.expectedDeliveries);
   });
 });
