@@ -8,16 +8,10 @@ import { brokerSlices } from '../../content/explainLiveness';
 import { selScenario, selSummary } from '../../store/selectors';
 import type { Summary } from '../../store/summary';
 import { useApp } from '../context';
-import { ExplainTip, explainId } from '../explain/ExplainTip';
+import { FigureStrip, type StripFigure } from '../ui/FigureStrip';
 import { compact } from '../format';
 
-interface Figure {
-  id: string;
-  label: string;
-  value: string;
-  sub: string;
-  tone?: 'bad' | 'good';
-}
+type Figure = StripFigure;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -82,27 +76,7 @@ export function livenessTiles(s: Scenario, sum: Summary | null): Figure[] {
 export function LivenessStrip() {
   const s = useApp(selScenario);
   const sum = useApp(selSummary);
-  const tiles = livenessTiles(s, sum);
-  if (!tiles.length) return null;
   return (
-    <div className="g-strip f-strip" role="group" aria-label="Failures and capacity">
-      {tiles.map((t) => (
-        <div
-          key={t.id}
-          className={`tile g-tile${t.tone ? ` ${t.tone}` : ''}`}
-          tabIndex={0}
-          aria-describedby={explainId(t.id)}
-        >
-          <ExplainTip tileId={t.id} />
-          <div className="tile-label">{t.label}</div>
-          <div className="tile-value" data-testid={t.id}>
-            <span className="num">{t.value}</span>
-          </div>
-          <div className="tile-sub" data-testid={`${t.id}-sub`}>
-            {t.sub}
-          </div>
-        </div>
-      ))}
-    </div>
+    <FigureStrip figures={livenessTiles(s, sum)} label="Failures and capacity" className="g-strip f-strip" />
   );
 }

@@ -9,7 +9,7 @@ import { clusterBusPerPublish } from '../../content/explainGuarantees';
 import { selScenario, selSummary } from '../../store/selectors';
 import type { Summary } from '../../store/summary';
 import { useApp } from '../context';
-import { ExplainTip, explainId } from '../explain/ExplainTip';
+import { FigureStrip } from '../ui/FigureStrip';
 import { compact, duration } from '../format';
 import './guarantees.css';
 
@@ -81,29 +81,8 @@ export function guaranteeTiles(s: Scenario, sum: Summary | null): Figure[] {
 export function GuaranteeStrip() {
   const s = useApp(selScenario);
   const sum = useApp(selSummary);
-  const tiles = guaranteeTiles(s, sum);
-  if (!tiles.length) return null;
-  return (
-    <div className="g-strip" role="group" aria-label="Delivery guarantees">
-      {tiles.map((t) => (
-        <div
-          key={t.id}
-          className={`tile g-tile${t.tone ? ` ${t.tone}` : ''}`}
-          tabIndex={0}
-          aria-describedby={explainId(t.id)}
-        >
-          <ExplainTip tileId={t.id} />
-          <div className="tile-label">{t.label}</div>
-          <div className="tile-value" data-testid={t.id}>
-            <span className="num">{compact(t.value)}</span>
-          </div>
-          <div className="tile-sub" data-testid={`${t.id}-sub`}>
-            {t.sub}
-          </div>
-        </div>
-      ))}
-    </div>
-  );
+  const figures = guaranteeTiles(s, sum).map((t) => ({ ...t, value: compact(t.value) }));
+  return <FigureStrip figures={figures} label="Delivery guarantees" />;
 }
 
 /** Legend entries for the guarantee marks, shown with sequence numbers on a push strategy. */
