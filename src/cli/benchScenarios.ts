@@ -200,6 +200,7 @@ export const BENCH_SCENARIOS: BenchScenario[] = [
   push('modulo-hashing', 1_000_000, 30),
   push('consistent-hashing', 1_000_000, 30),
   push('pubsub', 1_000_000, null),
+  push('long-polling', 1_000_000, null),
   worstMemory(),
   {
     name: 'guarantees-1m',
