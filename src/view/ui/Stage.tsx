@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { MsgKind, type LivenessView, type Strategy } from '../../bridge/engine';
 import type { World } from '../world';
 import { clientDotStates, drainLabel } from '../render/livenessLogic';
+import { hotRoomSlots } from '../render/hotRoomLogic';
 import { selScenario, selSummary } from '../../store/selectors';
 import { useApp, useReducedMotion, useServices } from '../context';
 import { computeLayout, isHashing, type Rect, type StageLayout } from '../layout';
@@ -134,6 +135,7 @@ export function Stage() {
         strategy === 'polling' || strategy === 'long-polling'
           ? null
           : dotsRef.current.states(world, layout.clients.capacity),
+      hotSlots: dotsRef.current.hot(world, layout.clients.capacity),
       capPerServer: scenario.maxConnectionsPerServer,
       drainNotes: drainNotes(world.live?.liveness),
       usersPerDot: world.sample?.usersPerSample ?? Math.max(1, scenario.users / layout.clients.capacity),
@@ -246,6 +248,7 @@ class ClientDots {
   private runId = -1;
   private victim = new Uint8Array(0);
   private down = new Uint8Array(0);
+  private hotOut = new Uint8Array(0);
 
   states(world: World, cap: number): Uint8Array | null {
     const sample = world.sample;
@@ -260,6 +263,16 @@ class ClientDots {
     this.down.fill(0);
     for (const s of servers) if (s.state === 'crashed' || s.state === 'removed') this.down[s.id] = 1;
     return clientDotStates(sample, live?.liveness ?? null, this.down, this.victim, new Uint8Array(cap));
+  }
+
+  /** Slots whose sampled user is in the hottest room (null when popularity is uniform). */
+  hot(world: World, cap: number): Uint8Array | null {
+    const room = world.live?.liveness?.hotRoom;
+    const sample = world.sample;
+    if (!room || !sample) return null;
+    if (this.hotOut.length !== cap) this.hotOut = new Uint8Array(cap);
+    hotRoomSlots(sample.users, room.firstUser, room.members, this.hotOut);
+    return this.hotOut;
   }
 }
 
