@@ -88,3 +88,33 @@ test('uniform popularity: no glow and no traffic bars', async ({ page }) => {
   expect(s.hottest).toBeNull();
   expect(errors).toEqual([]);
 });
+
+test('kafka: one traffic bar per partition when partitions = shards, the hottest the longest; none otherwise', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  const KAFKA = '/?strategy=pubsub&broker=kafka&topic=room&users=2000&roomSize=50&seed=5&roomPopularity=zipf';
+  const rows = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<SVGGElement>('[data-testid="broker-detail"] g.bd-row')].map((g) => ({
+        fill: g.dataset.traffic === undefined ? null : Number(g.dataset.traffic),
+        hottest: g.classList.contains('hottest'),
+      })),
+    );
+  await page.goto(`${KAFKA}&brokerShards=4&partitions=4`);
+  await waitSimTime(page, 3);
+  await expect
+    .poll(async () => (await rows()).filter((r) => r.fill !== null && r.fill > 0).length, { timeout: 20_000 })
+    .toBe(4);
+  const r = await rows();
+  const hot = r.filter((x) => x.hottest);
+  expect(hot).toHaveLength(1);
+  expect(hot[0]!.fill).toBe(1);
+  for (const x of r) if (!x.hottest) expect(x.fill!).toBeLessThan(1);
+  // 12 partitions over 4 shards: a shard is not a partition, so no per-partition bars.
+  await page.goto(`${KAFKA}&brokerShards=4&partitions=12`);
+  await waitSimTime(page, 3);
+  await expect.poll(async () => (await rows()).length, { timeout: 20_000 }).toBe(12);
+  expect((await rows()).every((x) => x.fill === null && !x.hottest)).toBe(true);
+  expect(errors).toEqual([]);
+});

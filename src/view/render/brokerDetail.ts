@@ -282,8 +282,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
       setRect(r.pos, xp - 1, y - 1, 2, h + 2);
       r.commit.setAttribute('d', `M${xc},${y + h + 0.5}l-2.5,2.5h5z`);
       r.commit.setAttribute('fill', COMMIT);
-      // Under the label: the partition's share of traffic, the hot room's partition longest.
-      trafficBar(r.traffic, bars, i, x0, y + h - 1, labelW - 3, 1.5);
+      // In the gap under the label: the partition's traffic, the hot room's partition longest.
+      trafficBar(r.traffic, bars, i, x0, y + h + 0.25, labelW - 3, Math.max(1, rowH - h - 0.5));
     }
     if (more) {
       more.setAttribute('x', String(x0));
