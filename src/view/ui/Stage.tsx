@@ -44,9 +44,10 @@ function useSize<T extends HTMLElement>() {
 
 const LEGEND: Record<Strategy, number[]> = {
   polling: [MsgKind.Poll, MsgKind.PollResponse, MsgKind.Write],
-  'modulo-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
-  'consistent-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
-  pubsub: [MsgKind.Write, MsgKind.Publish, MsgKind.Push, MsgKind.Connect],
+  // Push strategies: the servers' heartbeat pings on traced connections (grey, server → client).
+  'modulo-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord, MsgKind.Heartbeat],
+  'consistent-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord, MsgKind.Heartbeat],
+  pubsub: [MsgKind.Write, MsgKind.Publish, MsgKind.Push, MsgKind.Connect, MsgKind.Heartbeat],
   'long-polling': [MsgKind.Poll, MsgKind.PollResponse, MsgKind.Write, MsgKind.Fanout],
 };
 
@@ -202,15 +203,17 @@ export function Stage() {
         <strong>{info.label}.</strong> {info.story}
       </p>
       <ul className="legend" aria-label="Message colours">
-        {LEGEND[strategy].map((k) => (
-          <li key={k}>
-            <span
-              className={`swatch${k === MsgKind.Coord ? ' outlined' : ''}`}
-              style={{ background: MSG_COLOR[k] }}
-            />
-            {MSG_LABEL[k]}
-          </li>
-        ))}
+        {LEGEND[strategy]
+          .filter((k) => k !== MsgKind.Heartbeat || scenario.heartbeatIntervalS > 0)
+          .map((k) => (
+            <li key={k}>
+              <span
+                className={`swatch${k === MsgKind.Coord ? ' outlined' : ''}`}
+                style={{ background: MSG_COLOR[k] }}
+              />
+              {MSG_LABEL[k]}
+            </li>
+          ))}
         <li>
           <span className="cross" aria-hidden="true">
             ✕
