@@ -293,10 +293,13 @@ export interface LivenessView {
   /**
    * `roomPopularity: "zipf"`: the hottest room (id 0), its expected share of messages (1/H(n, s)),
    * the share it has had so far, its broker shard, and every shard's traffic so far (publishes +
-   * deliveries; empty without a broker). Null when popularity is uniform.
+   * deliveries; empty without a broker). Null when popularity is uniform. Its members are users
+   * `firstUser` … `firstUser + members − 1` (rooms are consecutive blocks of `roomSize` users).
    */
   hotRoom: {
     room: number;
+    firstUser: number;
+    members: number;
     expectedShare: number;
     messageShare: number;
     shard: number;

@@ -209,6 +209,8 @@ export class Views {
     const traffic = pubsub !== null ? Array.from(pubsub.shardTraffic) : [];
     return {
       room: 0,
+      firstUser: 0,
+      members: w.membersOf(0),
       expectedShare: expected,
       messageShare: sent > 0 ? w.roomSeq[0]! / sent : 0,
       shard: pubsub !== null ? pubsub.shardOfTopic(0) : -1,

@@ -29,6 +29,8 @@ describe('hot rooms (Zipf popularity)', () => {
     const hot = sim.live().liveness!.hotRoom!;
     const H = harmonic(rooms, 1.1);
     expect(hot.expectedShare).toBeCloseTo(1 / H, 12);
+    // Room 0 is users 0 … roomSize − 1.
+    expect([hot.firstUser, hot.members]).toEqual([0, 2]);
     const sent = sim.result().totals.messagesSent;
     // Binomial: 4 standard errors.
     const p = 1 / H;

@@ -34,7 +34,13 @@ export function BrokerDetail({ layout, reduced }: { layout: StageLayout | null; 
       last = wall;
       lastVersion = world.frameVersion;
       const live = world.live;
-      r.update({ layout: l, kafka: live?.broker.kafka, cluster: live?.broker.cluster, nowUs: live?.nowUs });
+      r.update({
+        layout: l,
+        kafka: live?.broker.kafka,
+        cluster: live?.broker.cluster,
+        nowUs: live?.nowUs,
+        traffic: live?.liveness?.hotRoom?.shardTraffic,
+      });
     }, 20);
     return () => {
       off();

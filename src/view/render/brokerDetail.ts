@@ -11,6 +11,7 @@ import type { StageLayout } from '../layout';
 import { serverColor } from '../palette';
 import { compact } from '../format';
 import { BusDots, MAX_BUS_DOTS } from './clusterBus';
+import { shardBars, type ShardBars } from './hotRoomLogic';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Partitions drawn; beyond it a "+N more" line (the figures still count them all). */
@@ -26,6 +27,12 @@ export interface BrokerDetailInput {
   cluster: ClusterView | undefined;
   /** Simulated time of `cluster`'s counts (the run's head): when new bus dots leave. */
   nowUs?: number;
+  /**
+   * Each shard's traffic so far (publishes + deliveries), from the liveness view's hot room: set
+   * with `roomPopularity: "zipf"`. Drawn as a bar in each master / beside each partition, scaled
+   * to the busiest, which is marked.
+   */
+  traffic?: readonly number[];
 }
 
 interface Row {
@@ -36,6 +43,8 @@ interface Row {
   lag: SVGRectElement;
   commit: SVGPathElement;
   pos: SVGRectElement;
+  /** The partition's traffic bar (hot rooms), left of its log. */
+  traffic: SVGRectElement;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(
@@ -61,6 +70,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     box: SVGRectElement;
     name: SVGTextElement;
     bus: SVGTextElement;
+    /** The master's traffic bar (hot rooms), along the box's bottom edge. */
+    traffic: SVGRectElement;
     reps: SVGCircleElement[];
     links: SVGLineElement[];
   }[] = [];
@@ -94,6 +105,7 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
           lag: el(g, 'rect', 'bd-lag'),
           commit: el(g, 'path', 'bd-commit'),
           pos: el(g, 'rect', 'bd-pos'),
+          traffic: el(g, 'rect', 'bd-traffic'),
         });
       }
       if (k.end.length > n) more = el(root, 'text', 'bd-more');
@@ -113,10 +125,11 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
         const links: SVGLineElement[] = [];
         for (let r = 0; r < c.replicas; r++) links.push(el(g, 'line', 'bd-replica-link'));
         const box = el(g, 'rect', 'bd-shard-box');
+        const traffic = el(g, 'rect', 'bd-traffic');
         for (let r = 0; r < c.replicas; r++) reps.push(el(g, 'circle', 'bd-replica'));
         const name = el(front, 'text', 'bd-shard-name');
         const busText = el(front, 'text', 'bd-bus');
-        shards.push({ g, box, name, bus: busText, reps, links });
+        shards.push({ g, box, name, bus: busText, traffic, reps, links });
       }
       for (let k = 0; k < MAX_BUS_DOTS; k++) {
         const d = el(busLayer, 'circle', 'bd-bus-dot');
@@ -155,9 +168,13 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     const dbTop = db && db.x - db.w / 2 < x0 + width ? db.y - db.h / 2 - 4 : l.h - 4;
     // The marks' key sits in the bottom corner: stop above it.
     const bottom = Math.max(top + 40, Math.min(l.h - 24, dbTop));
-    if (k) drawKafka(k, x0, width, top, bottom);
+    const bars = inp.traffic && inp.traffic.length > 0 ? shardBars(inp.traffic) : null;
+    svg.attr('data-hottest-shard', bars ? bars.hottest : null);
+    // Kafka: the engine's shards are partitions modulo `brokerShards`; one bar per partition
+    // only when they are the same (partitions = brokerShards).
+    if (k) drawKafka(k, x0, width, top, bottom, bars && k.end.length === bars.fill.length ? bars : null);
     else {
-      drawCluster(c!, x0, width, top, bottom);
+      drawCluster(c!, x0, width, top, bottom, bars);
       if (inp.nowUs !== undefined) bus.observe(c!.busSent, c!.replicas, c!.mode, inp.nowUs);
       svg.attr('data-bus-sent', bus.sent).attr('data-bus-bursts', bus.bursts);
     }
@@ -184,7 +201,38 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     shownDots = n;
   }
 
-  function drawKafka(k: KafkaView, x0: number, width: number, top: number, bottom: number) {
+  /** A shard's traffic bar: hidden without hot-room figures; the hottest one marked. */
+  function trafficBar(
+    r: SVGRectElement,
+    bars: ShardBars | null,
+    i: number,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+  ) {
+    const fill = bars?.fill[i];
+    const g = r.parentNode as SVGGElement;
+    if (fill === undefined) {
+      r.style.display = 'none';
+      g.removeAttribute('data-traffic');
+      g.classList.remove('hottest');
+      return;
+    }
+    r.style.display = '';
+    setRect(r, x, y, w * fill, h);
+    g.setAttribute('data-traffic', fill.toFixed(4));
+    g.classList.toggle('hottest', bars!.hottest === i);
+  }
+
+  function drawKafka(
+    k: KafkaView,
+    x0: number,
+    width: number,
+    top: number,
+    bottom: number,
+    bars: ShardBars | null,
+  ) {
     const n = rows.length;
     let span = 20;
     for (let i = 0; i < k.end.length; i++) {
@@ -234,6 +282,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
       setRect(r.pos, xp - 1, y - 1, 2, h + 2);
       r.commit.setAttribute('d', `M${xc},${y + h + 0.5}l-2.5,2.5h5z`);
       r.commit.setAttribute('fill', COMMIT);
+      // In the gap under the label: the partition's traffic, the hot room's partition longest.
+      trafficBar(r.traffic, bars, i, x0, y + h + 0.25, labelW - 3, Math.max(1, rowH - h - 0.5));
     }
     if (more) {
       more.setAttribute('x', String(x0));
@@ -276,7 +326,14 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
     return true;
   }
 
-  function drawCluster(c: ClusterView, x0: number, width: number, top: number, bottom: number) {
+  function drawCluster(
+    c: ClusterView,
+    x0: number,
+    width: number,
+    top: number,
+    bottom: number,
+    bars: ShardBars | null,
+  ) {
     const n = shards.length;
     title!.setAttribute('x', String(x0));
     title!.setAttribute('y', String(top + 9));
@@ -306,6 +363,8 @@ export function createBrokerDetail(svgEl: SVGSVGElement) {
       s.name.setAttribute('x', String(x + bw / 2));
       s.name.setAttribute('y', String(y + 10.5));
       s.name.textContent = `M${i}`;
+      // Along the box's bottom edge: the master's traffic, the hot room's master full width.
+      trafficBar(s.traffic, bars, i, x + 1.5, y + BOX_H - 3.5, bw - 3, 2.5);
       masterAt.push([x + bw / 2, y + BOX_H / 2]);
       // Replicas hang under their master: what SPUBLISH's bus messages reach.
       const reps: [number, number][] = [];

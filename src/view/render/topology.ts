@@ -40,6 +40,8 @@ export interface TopologyInput {
    * 2 = moved or reconnecting, 3 = its server crashed and it has not noticed yet.
    */
   clientStates: Uint8Array | null;
+  /** 1 per client slot whose sampled user is in the hottest room (`roomPopularity: "zipf"`): it glows. */
+  hotSlots?: Uint8Array | null;
   /** `maxConnectionsPerServer` (0 = no cap): a line on each connection bar. */
   capPerServer?: number;
   /** What a leaving server's card says instead of its connection count (by server id). */
@@ -162,7 +164,8 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
             : st === Dot.Off
               ? 'client off'
               : 'client';
-      });
+      })
+      .classed('hot', (i) => inp.hotSlots?.[i] === 1);
     const label = gClients.selectAll<SVGTextElement, number>('text.caption').data([0]).join('text');
     label
       .attr('class', 'caption')

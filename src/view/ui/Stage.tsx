@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { MsgKind, type LivenessView, type Strategy } from '../../bridge/engine';
 import type { World } from '../world';
 import { clientDotStates, drainLabel } from '../render/livenessLogic';
+import { hotRoomSlots } from '../render/hotRoomLogic';
 import { selScenario, selSummary } from '../../store/selectors';
 import { useApp, useReducedMotion, useServices } from '../context';
 import { computeLayout, isHashing, type Rect, type StageLayout } from '../layout';
@@ -43,9 +44,10 @@ function useSize<T extends HTMLElement>() {
 
 const LEGEND: Record<Strategy, number[]> = {
   polling: [MsgKind.Poll, MsgKind.PollResponse, MsgKind.Write],
-  'modulo-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
-  'consistent-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord],
-  pubsub: [MsgKind.Write, MsgKind.Publish, MsgKind.Push, MsgKind.Connect],
+  // Push strategies: the servers' heartbeat pings on traced connections (grey, server → client).
+  'modulo-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord, MsgKind.Heartbeat],
+  'consistent-hashing': [MsgKind.Write, MsgKind.Push, MsgKind.Connect, MsgKind.Coord, MsgKind.Heartbeat],
+  pubsub: [MsgKind.Write, MsgKind.Publish, MsgKind.Push, MsgKind.Connect, MsgKind.Heartbeat],
   'long-polling': [MsgKind.Poll, MsgKind.PollResponse, MsgKind.Write, MsgKind.Fanout],
 };
 
@@ -134,6 +136,7 @@ export function Stage() {
         strategy === 'polling' || strategy === 'long-polling'
           ? null
           : dotsRef.current.states(world, layout.clients.capacity),
+      hotSlots: dotsRef.current.hot(world, layout.clients.capacity),
       capPerServer: scenario.maxConnectionsPerServer,
       drainNotes: drainNotes(world.live?.liveness),
       usersPerDot: world.sample?.usersPerSample ?? Math.max(1, scenario.users / layout.clients.capacity),
@@ -200,15 +203,17 @@ export function Stage() {
         <strong>{info.label}.</strong> {info.story}
       </p>
       <ul className="legend" aria-label="Message colours">
-        {LEGEND[strategy].map((k) => (
-          <li key={k}>
-            <span
-              className={`swatch${k === MsgKind.Coord ? ' outlined' : ''}`}
-              style={{ background: MSG_COLOR[k] }}
-            />
-            {MSG_LABEL[k]}
-          </li>
-        ))}
+        {LEGEND[strategy]
+          .filter((k) => k !== MsgKind.Heartbeat || scenario.heartbeatIntervalS > 0)
+          .map((k) => (
+            <li key={k}>
+              <span
+                className={`swatch${k === MsgKind.Coord ? ' outlined' : ''}`}
+                style={{ background: MSG_COLOR[k] }}
+              />
+              {MSG_LABEL[k]}
+            </li>
+          ))}
         <li>
           <span className="cross" aria-hidden="true">
             ✕
@@ -246,6 +251,7 @@ class ClientDots {
   private runId = -1;
   private victim = new Uint8Array(0);
   private down = new Uint8Array(0);
+  private hotOut = new Uint8Array(0);
 
   states(world: World, cap: number): Uint8Array | null {
     const sample = world.sample;
@@ -260,6 +266,16 @@ class ClientDots {
     this.down.fill(0);
     for (const s of servers) if (s.state === 'crashed' || s.state === 'removed') this.down[s.id] = 1;
     return clientDotStates(sample, live?.liveness ?? null, this.down, this.victim, new Uint8Array(cap));
+  }
+
+  /** Slots whose sampled user is in the hottest room (null when popularity is uniform). */
+  hot(world: World, cap: number): Uint8Array | null {
+    const room = world.live?.liveness?.hotRoom;
+    const sample = world.sample;
+    if (!room || !sample) return null;
+    if (this.hotOut.length !== cap) this.hotOut = new Uint8Array(cap);
+    hotRoomSlots(sample.users, room.firstUser, room.members, this.hotOut);
+    return this.hotOut;
   }
 }
 
