@@ -354,25 +354,7 @@ export function createCharts(root: HTMLElement) {
           .tickFormat((d) => `${+Number(d).toFixed(1)}s`)
           .tickSizeOuter(0),
       );
-    svg
-      .select<SVGGElement>('g.y')
-      .attr('transform', `translate(${M.left},0)`)
-      .call(
-        d3
-          .axisLeft(y)
-          .ticks(3)
-          .tickFormat((d) => compact(Number(d)))
-          .tickSizeOuter(0),
-      );
-    svg
-      .select('g.grid')
-      .selectAll('line')
-      .data(y.ticks(3))
-      .join('line')
-      .attr('x1', M.left)
-      .attr('x2', w - M.right)
-      .attr('y1', (d) => y(d))
-      .attr('y2', (d) => y(d));
+    drawCompactY(svg, y, w);
     // Only the bins with attempts (a quiet window draws nothing but the axes).
     const filled: number[] = [];
     for (let i = 0; i < n; i++) if (bins.counts[i]! > 0) filled.push(i);
@@ -449,25 +431,7 @@ export function createCharts(root: HTMLElement) {
           .tickFormat((d, i) => (i % labelEvery(x.step(), servers) === 0 ? `S${d}` : ''))
           .tickSizeOuter(0),
       );
-    svg
-      .select<SVGGElement>('g.y')
-      .attr('transform', `translate(${M.left},0)`)
-      .call(
-        d3
-          .axisLeft(y)
-          .ticks(3)
-          .tickFormat((d) => compact(Number(d)))
-          .tickSizeOuter(0),
-      );
-    svg
-      .select('g.grid')
-      .selectAll('line')
-      .data(y.ticks(3))
-      .join('line')
-      .attr('x1', M.left)
-      .attr('x2', w - M.right)
-      .attr('y1', (d) => y(d))
-      .attr('y2', (d) => y(d));
+    drawCompactY(svg, y, w);
     svg
       .select('g.plot')
       .selectAll<SVGRectElement, (typeof servers)[number]>('rect')
@@ -499,6 +463,33 @@ export function createCharts(root: HTMLElement) {
 }
 
 const RULE_LINE_PX = 15;
+
+/** A left axis of three compact ticks and its grid lines (the reconnect and per-server charts). */
+function drawCompactY(
+  svg: d3.Selection<d3.BaseType, unknown, null, undefined>,
+  y: d3.ScaleLinear<number, number>,
+  w: number,
+): void {
+  svg
+    .select<SVGGElement>('g.y')
+    .attr('transform', `translate(${M.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(3)
+        .tickFormat((d) => compact(Number(d)))
+        .tickSizeOuter(0),
+    );
+  svg
+    .select('g.grid')
+    .selectAll('line')
+    .data(y.ticks(3))
+    .join('line')
+    .attr('x1', M.left)
+    .attr('x2', w - M.right)
+    .attr('y1', (d) => y(d))
+    .attr('y2', (d) => y(d));
+}
 
 /**
  * Stacks the action labels: each goes on the first line down whose previous label ends before it
