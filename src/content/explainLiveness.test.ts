@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulation, normalizeScenario } from '../engine';
 import { explain } from './explain';
-import { explainLiveness, harmonic, type LivenessFigures } from './explainLiveness';
+import { explainLiveness, harmonic, livenessFromTotals } from './explainLiveness';
 
-const figures = (
-  t: ReturnType<ReturnType<typeof createSimulation>['result']>['totals'],
-): LivenessFigures => ({
-  connectionsRejected: t.connectionsRejected,
-  bufferDisconnects: t.bufferDisconnects,
-  connectQueueMax: t.connectQueueMax,
-  connectDropped: t.connectDropped,
-  detectionMeanMs: t.detectionMs.mean,
-  detectionMaxMs: t.detectionMs.max,
-  hottestShardShare: t.hottestShardShare,
-});
+const figures = livenessFromTotals;
 
 describe('explaining the liveness figures', () => {
   it('detection: the formula’s mean (timeout + interval / 2) matches a crash’s measured mean', () => {

@@ -4,7 +4,7 @@
  * queue bounded by the listen backlog, the output buffer filling kernel first, and a Zipf room's
  * share 1 / H(n, s).
  */
-import type { Scenario } from '../engine';
+import type { Scenario, Totals } from '../engine';
 
 /** The run's liveness totals, as the page's summary carries them. */
 export interface LivenessFigures {
@@ -21,6 +21,19 @@ export interface LivenessFigures {
   detectionMaxMs: number;
   /** Share of broker traffic on the busiest shard or partition. */
   hottestShardShare: number;
+}
+
+/** The liveness figures out of a run's totals (the page's summary and the tests read the same). */
+export function livenessFromTotals(t: Totals): LivenessFigures {
+  return {
+    connectionsRejected: t.connectionsRejected,
+    bufferDisconnects: t.bufferDisconnects,
+    connectQueueMax: t.connectQueueMax,
+    connectDropped: t.connectDropped,
+    detectionMeanMs: t.detectionMs.mean,
+    detectionMaxMs: t.detectionMs.max,
+    hottestShardShare: t.hottestShardShare,
+  };
 }
 
 export type LivenessMetricId =

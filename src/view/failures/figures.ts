@@ -1,19 +1,14 @@
 /** The liveness, capacity and deploy figures (issue 11): from the engine's snapshot into the summary. */
 import type { LiveSnapshot } from '../../bridge/engine';
-import type { LivenessFigures, LivenessMetricId } from '../../content/explainLiveness';
+import {
+  livenessFromTotals,
+  type LivenessFigures,
+  type LivenessMetricId,
+} from '../../content/explainLiveness';
 import type { Measured } from '../explain/measure';
 
 export function livenessFigures(live: LiveSnapshot): LivenessFigures {
-  const t = live.totals;
-  return {
-    connectionsRejected: t.connectionsRejected,
-    bufferDisconnects: t.bufferDisconnects,
-    connectQueueMax: t.connectQueueMax,
-    connectDropped: t.connectDropped,
-    detectionMeanMs: t.detectionMs.mean,
-    detectionMaxMs: t.detectionMs.max,
-    hottestShardShare: t.hottestShardShare,
-  };
+  return livenessFromTotals(live.totals);
 }
 
 /** Tile test id → explanation, for the liveness tiles. */
