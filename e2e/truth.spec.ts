@@ -189,6 +189,8 @@ test('Open scenario… validates like the CLI and names the field; Save scenario
   expect((await hook(page)).page.users).toBe(1000); // unchanged
   const file = await readFile(new URL('../scenarios/crash-pubsub.json', import.meta.url), 'utf8');
   await open('crash-pubsub.json', file);
+  // The file is read asynchronously: wait until the page holds it before asking for a settled engine.
+  await expect.poll(async () => (await hook(page)).page.strategy).toBe('pubsub');
   const h = await settled(page);
   expect(h.engine).toMatchObject({ strategy: 'pubsub', users: 50_000 });
   expect(h.engine!.timeline).toEqual([{ atS: 20, action: 'crash-server', server: 2 }]);
