@@ -12,6 +12,9 @@
 //                                              # (heartbeats, immediate reconnect); fps per second
 //   STORM_TIMELINE=500:crash-server:3 npm run bench:browser -- --storm  # the same run with no crash in
 //                                              # the window: the baseline on this machine
+//   npm run bench:browser -- --guarantees      # pub/sub and consistent hashing at 1M users with
+//                                              # sequence numbers, DB recovery, an idempotent client
+//                                              # and at-least-once on (the costliest combination)
 //
 // Measurements live here, never in timed unit tests.
 import { preview } from 'vite';
@@ -25,13 +28,19 @@ const opt = (name, dflt) => {
 };
 const only = opt('only', '');
 const stormOnly = args.includes('--storm');
+const guaranteesOn = args.includes('--guarantees');
 const soakOnly = args.includes('--soak-only') || stormOnly;
+/** `--guarantees`: every delivery-guarantee mechanism that costs the engine work, on. */
+const GUARANTEES = guaranteesOn
+  ? { sequenceNumbers: 'true', recovery: 'db', idempotent: 'true', delivery: 'at-least-once' }
+  : {};
 const measureS = Number(opt('measure-s', '15'));
 const soakSimS = Number(opt('soak-sim-s', '3600'));
 const soakWallS = Number(opt('soak-wall-s', '420'));
-const STRATEGIES = ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub'].filter(
-  (s) => !soakOnly && (!only || only.split(',').includes(s)),
-);
+// The guarantees apply to the push strategies: pub/sub, and consistent hashing (its migration dual-sends).
+const STRATEGIES = (
+  guaranteesOn ? ['pubsub', 'consistent-hashing'] : ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub']
+).filter((s) => !soakOnly && (!only || only.split(',').includes(s)));
 
 const log = (...m) => console.error('[bench:browser]', ...m);
 
@@ -58,6 +67,7 @@ function query(strategy, extra = {}) {
     servers: '16',
     dbConcurrency: '156',
     seed: '1',
+    ...GUARANTEES,
     ...extra,
   });
   if (strategy === 'modulo-hashing' || strategy === 'consistent-hashing') q.set('timeline', '8:add-server');
@@ -95,6 +105,12 @@ async function simTimeS(page) {
   const text = await page.getByTestId('metric-sim-time').innerText();
   const m = text.replace(/,/g, '').match(/([\d.]+)/);
   return m ? Number(m[1]) : NaN;
+}
+
+/** A metric tile's text (null when the page does not show it). */
+async function tileText(page, testId) {
+  const tile = page.getByTestId(testId);
+  return (await tile.count()) > 0 ? (await tile.first().innerText()).replace(/\s+/g, ' ') : null;
 }
 
 async function heapMb(cdp) {
@@ -178,6 +194,7 @@ for (const strategy of STRATEGIES) {
   results.push({
     strategy,
     users: 1_000_000,
+    ...(guaranteesOn ? { guarantees: GUARANTEES, gapsTile: await tileText(page, 'metric-gaps') } : {}),
     speedRequested: 1,
     speedAchieved: Math.round(speedAt1 * 100) / 100,
     fps: frames.fps,
@@ -196,7 +213,7 @@ for (const strategy of STRATEGIES) {
 
 // Interactions at scale: the main thread must never block for more than 100 ms.
 let interactions = null;
-if (!only && !soakOnly) {
+if (!only && !soakOnly && !guaranteesOn) {
   log('interactions …');
   const { page } = await openPage(query('polling'));
   await waitForSim(page, 1);
@@ -271,7 +288,7 @@ if (stormOnly) {
 }
 
 let soak = null;
-if (!only && !stormOnly && soakWallS > 0) {
+if (!only && !stormOnly && !guaranteesOn && soakWallS > 0) {
   log(`soak (up to ${soakSimS} simulated s or ${soakWallS} wall s) …`);
   const { page, cdp } = await openPage(query('polling'));
   await waitForSim(page, 1);

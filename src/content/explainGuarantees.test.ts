@@ -42,6 +42,19 @@ describe('explaining the delivery-guarantee figures', () => {
     expect(ex.lines.join(' ')).toContain('10 ÷ 40 = 0.25 per read');
   });
 
+  it('names the copies the bounded window dropped as lost, only when there is no recovery', () => {
+    const s = normalizeScenario({ strategy: 'pubsub', sequenceNumbers: true, idempotent: true });
+    const text = explainGuarantee('duplicates-dropped', s, figures({ dedupeWindowLost: 12 }), 4).lines.join(
+      ' ',
+    );
+    expect(text).toContain('more than 32 behind');
+    expect(text).toContain('12 so far, counted lost');
+    const rec = normalizeScenario({ ...s, recovery: 'db' });
+    expect(explainGuarantee('duplicates-dropped', rec, figures({}), 4).lines.join(' ')).not.toContain(
+      '32 behind',
+    );
+  });
+
   it('is reachable through explain() like every other headline figure', () => {
     const s = normalizeScenario({ strategy: 'pubsub', broker: 'redis-cluster', brokerShards: 2 });
     const ex = explain('cluster-bus', s, { servers: 4, figures: figures({ publishesAccepted: 7 }) });

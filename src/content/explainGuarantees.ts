@@ -21,6 +21,8 @@ export interface GuaranteeFigures {
   publishesAccepted: number;
   deliveries: number;
   lostDeliveries: number;
+  /** First copies the idempotent client's 32-message window took for seen (lost; in lostDeliveries). */
+  dedupeWindowLost: number;
   /** Kafka-like: copies replayed after a rebalance, and records lost at consumers. */
   replayedCopies: number;
   lostRecords: number;
@@ -78,6 +80,7 @@ export const NO_GUARANTEE_FIGURES: GuaranteeFigures = {
   publishesAccepted: 0,
   deliveries: 0,
   lostDeliveries: 0,
+  dedupeWindowLost: 0,
   replayedCopies: 0,
   lostRecords: 0,
   consumerLagNow: [],
@@ -123,6 +126,11 @@ export function explainGuarantee(
         lines: [
           `Copies arrive twice when a server resends after a missing ack or a consumer replays (${n(g.redeliveries)} redeliveries so far), when a migration sends to both owners, or when a recovery read and a late push bring the same message.`,
           `The client has seen that (room, seq) already and drops it: ${n(g.duplicatesDropped)} dropped; the application saw ${n(g.duplicateDeliveries)} duplicates.`,
+          ...(s.recovery === 'none'
+            ? [
+                `It remembers the 32 numbers above the last one it has in order: without recovery, a first copy that comes more than 32 behind the newest is taken for seen and dropped, and the application never gets it (${n(g.dedupeWindowLost)} so far, counted lost).`,
+              ]
+            : []),
         ],
         expected: null,
         unit: '',

@@ -92,6 +92,12 @@ export interface Totals {
    * buffer is full.
    */
   bufferRefused: number;
+  /**
+   * First copies an idempotent client without recovery dropped as seen: they came more than 32
+   * numbers behind the newest it had, past its bounded de-duplication window, so the application
+   * never saw them. Each is a lost delivery (also in `lostDeliveries`), under at-least-once too.
+   */
+  dedupeWindowLost: number;
   /** Gaps a client detected: a sequence number arrived above the next one it expected (sequenceNumbers). */
   gapsDetected: number;
   /** Messages a client obtained by recovery (a DB read or the broker's log) rather than by push. */

@@ -149,7 +149,9 @@ export class Delivery {
       // is detected, long after any first try would have arrived): it is no longer lost.
       w.t.lostDeliveries--;
     }
-    if (acks !== null && acks.onReceipt(r, seq) && seqs === null) {
+    // At-least-once: the transport knows exactly whether a copy of this message came before.
+    const had = acks !== null && acks.onReceipt(r, seq);
+    if (had && seqs === null) {
       // A copy sent again (or its original, late): without sequence numbers the application
       // cannot tell, and sees it twice.
       w.t.duplicateDeliveries++;
@@ -158,8 +160,8 @@ export class Delivery {
     if (seqs !== null) {
       // Sequence numbers: every copy, twin or not, is told apart by (room, seq). Without resends
       // or replays, a single copy, an old-owner copy and a twin whose old copy never came are the
-      // message's only copy to arrive.
-      seqs.onArrive(r, seq, t0, !settled && !w.resends && !(flags & F_REPLAY));
+      // message's only copy to arrive; with them, the transport's receipts say.
+      seqs.onArrive(r, seq, t0, acks !== null ? !had : !settled && !w.resends && !(flags & F_REPLAY));
       return;
     }
     if (settled) {

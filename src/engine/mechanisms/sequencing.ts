@@ -209,18 +209,22 @@ export class Sequencing {
 
   /**
    * A pushed copy of `seq` (sent at `t0`) reaches client r. `only`: no other copy of the message
-   * can have reached r (no resends, replays or earlier dual-send copy). Without recovery (which
-   * may have fetched it) such a copy that the client counts as had slid out of its window
-   * unreceived: the client takes it for a duplicate all the same. An idempotent client drops it
-   * and the application never sees the message (lost); another hands it over, late.
+   * has reached r (no resend, replay or earlier dual-send copy can have, or at-least-once's
+   * receipts say none did). Without recovery (which may have fetched it) such a copy that the
+   * client counts as had slid out of its window unreceived: the client takes it for a duplicate
+   * all the same. An idempotent client drops it and the application never sees the message: lost,
+   * even under at-least-once (the transport acknowledged it), and counted in `dedupeWindowLost`.
+   * Another client hands it over, late.
    */
   onArrive(r: number, seq: number, t0: number, only = false): void {
     const w = this.w;
     const t = w.t;
     if (this.has(r, seq)) {
       if (only && !this.recovers) {
-        if (this.idempotent) w.lose(1);
-        else {
+        if (this.idempotent) {
+          t.lostDeliveries++;
+          t.dedupeWindowLost++;
+        } else {
           t.deliveries++;
           w.metrics.recordLatency(ageUs(w.kernel.now, t0));
           if (seq < this.topReceived[r]!) t.orderViolations++;

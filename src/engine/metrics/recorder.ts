@@ -28,6 +28,7 @@ export function zeroTotals(): Totals {
     latencyUnrecorded: 0,
     latencyUnsampled: 0,
     bufferRefused: 0,
+    dedupeWindowLost: 0,
     gapsDetected: 0,
     recoveredDeliveries: 0,
     recoveryReads: 0,

@@ -19,6 +19,7 @@ export function guaranteeFigures(live: LiveSnapshot): GuaranteeFigures {
     publishesAccepted: t.brokerPublishes - t.brokerDropped,
     deliveries: t.deliveries,
     lostDeliveries: t.lostDeliveries,
+    dedupeWindowLost: t.dedupeWindowLost,
     replayedCopies: k?.replayedCopies ?? 0,
     lostRecords: k?.lostRecords ?? 0,
     consumerLagNow: k ? [...k.consumerLag] : [],
