@@ -39,7 +39,9 @@ const soakSimS = Number(opt('soak-sim-s', '3600'));
 const soakWallS = Number(opt('soak-wall-s', '420'));
 // The guarantees apply to the push strategies: pub/sub, and consistent hashing (its migration dual-sends).
 const STRATEGIES = (
-  guaranteesOn ? ['pubsub', 'consistent-hashing'] : ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub']
+  guaranteesOn
+    ? ['pubsub', 'consistent-hashing']
+    : ['polling', 'modulo-hashing', 'consistent-hashing', 'pubsub']
 ).filter((s) => !soakOnly && (!only || only.split(',').includes(s)));
 
 const log = (...m) => console.error('[bench:browser]', ...m);
