@@ -6,6 +6,7 @@
 import { MsgKind, type Scenario } from '../../bridge/engine';
 import { MSG_COLOR } from '../palette';
 import { clusterBusPerPublish } from '../../content/explainGuarantees';
+import { clientGuaranteesApply } from './logic';
 import { selScenario, selSummary } from '../../store/selectors';
 import type { Summary } from '../../store/summary';
 import { useApp } from '../context';
@@ -25,7 +26,7 @@ export function guaranteeTiles(s: Scenario, sum: Summary | null): Figure[] {
   const g = sum?.guarantees;
   const v = (x: number | undefined) => x ?? 0;
   const out: Figure[] = [];
-  const push = s.strategy !== 'polling';
+  const push = clientGuaranteesApply(s);
   const pubsub = s.strategy === 'pubsub';
   if (push && s.sequenceNumbers)
     out.push({
@@ -88,7 +89,7 @@ export function GuaranteeStrip() {
 /** Legend entries for the guarantee marks, shown with sequence numbers on a push strategy. */
 export function GuaranteeLegend() {
   const s = useApp(selScenario);
-  if (!s.sequenceNumbers || s.strategy === 'polling') return null;
+  if (!s.sequenceNumbers || !clientGuaranteesApply(s)) return null;
   return (
     <ul className="g-legend" aria-label="Delivery-guarantee marks">
       <li>

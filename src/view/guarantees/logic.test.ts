@@ -8,6 +8,7 @@ import {
   sequenceNumbersPatch,
   whyNot,
 } from './logic';
+import { guaranteeTiles } from './GuaranteeStrip';
 
 const sc = (over: Partial<Scenario> = {}): Scenario => normalizeScenario({ ...DEFAULT_SCENARIO, ...over });
 
@@ -58,6 +59,21 @@ describe('the Guarantees panel rules', () => {
 
   it('says which strategies the settings apply to', () => {
     expect(clientGuaranteesNA(sc({ strategy: 'polling' }))).not.toBeNull();
+    // Long polling reads the DB after its last sequence number on every request: nothing to add.
+    expect(clientGuaranteesNA(sc({ strategy: 'long-polling' }))).toMatch(/Long polling/);
+    const all = {
+      sequenceNumbers: true,
+      recovery: 'db',
+      idempotent: true,
+      delivery: 'at-least-once',
+    } as const;
+    expect(guaranteeTiles(sc({ strategy: 'long-polling', ...all }), null)).toEqual([]);
+    expect(guaranteeTiles(sc({ strategy: 'pubsub', ...all }), null).map((t) => t.id)).toEqual([
+      'metric-gaps',
+      'metric-recovered',
+      'metric-duplicates-dropped',
+      'metric-redeliveries',
+    ]);
     for (const strategy of ['modulo-hashing', 'consistent-hashing', 'pubsub'] as const)
       expect(clientGuaranteesNA(sc({ strategy }))).toBeNull();
     expect(brokerNA(sc({ strategy: 'consistent-hashing' }))).not.toBeNull();

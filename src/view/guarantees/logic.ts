@@ -97,9 +97,16 @@ export function brokerPatch(
 
 /** Why the client-side guarantees do nothing under this strategy, or null when they apply. */
 export function clientGuaranteesNA(s: Scenario): string | null {
-  return s.strategy === 'polling'
-    ? 'Polling asks the DB for everything after its last sequence number on every poll: these settings apply to the push strategies (hashing, Pub/Sub).'
-    : null;
+  if (s.strategy === 'polling')
+    return 'Polling asks the DB for everything after its last sequence number on every poll: these settings apply to the push strategies (hashing, Pub/Sub).';
+  if (s.strategy === 'long-polling')
+    return 'Long polling asks the DB for everything after its last sequence number on every request, so nothing is missed, repeated or reordered: these settings apply to the push strategies (hashing, Pub/Sub).';
+  return null;
+}
+
+/** Whether the client-side guarantees (sequence numbers, recovery, idempotency, acks) act in this run. */
+export function clientGuaranteesApply(s: Pick<Scenario, 'strategy'>): boolean {
+  return s.strategy !== 'polling' && s.strategy !== 'long-polling';
 }
 
 /** Why the broker settings do nothing under this strategy, or null when they apply. */
