@@ -138,7 +138,10 @@ export class Simulation {
             ? new RedisCluster(w.users, w.rooms, s.brokerShards, s.brokerReplicas, s.clusterPublish)
             : null,
         );
-        if (s.slowConsumerShare > 0) this.pubsub.backpressure = new Backpressure(w, this.pubsub);
+        // Redis pushes into per-subscriber output buffers; the Kafka-like log's consumers pull
+        // (a slow one lags instead: mechanisms/kafka.ts).
+        if (s.slowConsumerShare > 0 && s.broker !== 'kafka')
+          this.pubsub.backpressure = new Backpressure(w, this.pubsub);
         break;
       default: {
         const delivery = (this.delivery = new Delivery(w, true, budgets.migrationBufferBytes));

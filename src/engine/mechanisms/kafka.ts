@@ -1,6 +1,7 @@
 import { hashInt } from '../core/hash';
 import { E_KAFKA_COMMIT, E_KAFKA_CONSUME, F_ROOM } from '../events';
 import type { World } from '../world';
+import { pickSlowServers } from './backpressure';
 
 /** Bytes the log's records may take (all partitions), besides 64 bytes a user. */
 export const KAFKA_LOG_BUDGET_BYTES = 16 * 1024 * 1024;
@@ -71,6 +72,15 @@ export class KafkaLog {
   /** Broker → consumer fetch plus processing: a fixed delay, so each partition stays in order. */
   private readonly consumeLane: number;
   private readonly afterProcessing: boolean;
+  /**
+   * Per server: 1 for a slow consumer (`slowConsumerShare`), which processes at most
+   * `slowConsumerMsgsPerS` records a second. Consumers pull, so nothing is cut off as with Redis's
+   * output buffers: its records wait in the log and its lag grows (lost only if they expire).
+   */
+  private readonly slow = new Uint8Array(64);
+  /** Per slow server: when it will have processed what it has fetched (µs). */
+  private readonly slowFreeUs = new Float64Array(64);
+  private readonly slowServiceUs: number;
 
   constructor(
     private readonly w: World,
@@ -105,6 +115,8 @@ export class KafkaLog {
     this.rT0 = new Int32Array(P * cap);
     this.rD = new Int32Array(P * cap);
     this.consumeLane = w.kernel.addLane(w.dcHopUs + w.procUs);
+    if (s.slowConsumerShare > 0) pickSlowServers(this.slow, s.slowConsumerShare);
+    this.slowServiceUs = 1e6 / s.slowConsumerMsgsPerS;
   }
 
   /** Starts the commit ticks at a random phase (consumers do not commit in step with the run). */
@@ -153,8 +165,24 @@ export class KafkaLog {
   }
 
   private fetch(p: number, off: number): void {
+    const k = this.w.kernel;
+    const srv = this.owner[p]!;
+    if (this.slow[srv] === 1) {
+      // A slow consumer takes its records one after another at its own rate (in order, so each
+      // partition stays in order); it fetches a record only when it gets to it, so committing
+      // before processing risks that record alone (see onConsume).
+      const start = Math.max(k.now + this.consumeDelayUs, this.slowFreeUs[srv]!);
+      this.slowFreeUs[srv] = start + this.slowServiceUs;
+      k.scheduleAt(start + this.slowServiceUs, E_KAFKA_CONSUME, p, off, this.gen[p]!, 0);
+      return;
+    }
     if (!this.afterProcessing) this.committed[p] = off;
-    this.w.kernel.scheduleLane(this.consumeLane, E_KAFKA_CONSUME, p, off, this.gen[p]!, 0);
+    k.scheduleLane(this.consumeLane, E_KAFKA_CONSUME, p, off, this.gen[p]!, 0);
+  }
+
+  /** Broker → consumer fetch plus processing (µs). */
+  private get consumeDelayUs(): number {
+    return this.w.dcHopUs + this.w.procUs;
   }
 
   /** A fetched record reaches its consumer's processing. */
@@ -170,8 +198,9 @@ export class KafkaLog {
       return;
     }
     if (w.pool.state[srv] === 'crashed') {
-      // Died with the consumer. Committed before processing: gone for good.
-      if (!this.afterProcessing) {
+      // Died with the consumer. Committed before processing: gone for good (a slow consumer had
+      // not fetched it yet, so it stays in the log for the next owner).
+      if (!this.afterProcessing && this.slow[srv] !== 1) {
         this.lostRecords++;
         w.lose(this.sink.recipientsOf(this.rTarget[slot]!, this.rD[slot]!));
         this.processed[p] = off; // settled (lost): no longer pending
@@ -179,6 +208,7 @@ export class KafkaLog {
       }
       return;
     }
+    if (!this.afterProcessing && this.slow[srv] === 1) this.committed[p] = off;
     this.processed[p] = off;
     this.lag[srv]!--;
     const replay = off <= this.maxProcessed[p]!;

@@ -15,6 +15,7 @@ import {
   detectionWindowS,
   FAILURE_COST,
   hottestRoomShare,
+  outputBufferLimitsNA,
   outputBufferNA,
   roomCount,
   type FailurePatch,
@@ -51,6 +52,7 @@ export function FailuresPanel() {
   };
   const connNA = connectionsNA(s);
   const bufNA = outputBufferNA(s);
+  const limitsNA = outputBufferLimitsNA(s);
   const det = detectionWindowS(s);
 
   return (
@@ -150,13 +152,14 @@ export function FailuresPanel() {
         disabled={bufNA !== null || s.slowConsumerShare === 0}
         note={FAILURE_COST.slowConsumerMsgsPerS}
       />
+      {limitsNA && !bufNA ? <p className="g-na">{limitsNA}</p> : null}
       <Slider
         label="Output buffer hard limit"
         stops={HARD_KB_STOPS}
         value={s.outputBufferHardKb}
         onChange={(v) => apply({ outputBufferHardKb: v })}
         format={kib}
-        disabled={bufNA !== null}
+        disabled={limitsNA !== null}
         note={FAILURE_COST.outputBufferHardKb}
       />
       <Slider
@@ -165,7 +168,7 @@ export function FailuresPanel() {
         value={s.outputBufferSoftKb}
         onChange={(v) => apply({ outputBufferSoftKb: v })}
         format={(v) => (v === 0 ? 'off' : kib(v))}
-        disabled={bufNA !== null}
+        disabled={limitsNA !== null}
         note={FAILURE_COST.outputBufferSoftKb}
       />
       <Slider
@@ -174,7 +177,7 @@ export function FailuresPanel() {
         value={s.outputBufferSoftS}
         onChange={(v) => apply({ outputBufferSoftS: v })}
         format={secs}
-        disabled={bufNA !== null || s.outputBufferSoftKb === 0}
+        disabled={limitsNA !== null || s.outputBufferSoftKb === 0}
         note={FAILURE_COST.outputBufferSoftS}
       />
 

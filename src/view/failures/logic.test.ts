@@ -6,6 +6,7 @@ import {
   detectionWindowS,
   harmonic,
   hottestRoomShare,
+  outputBufferLimitsNA,
   outputBufferNA,
   QUEUED_BYTES_OVERHEAD,
   roomCount,
@@ -41,5 +42,10 @@ describe('Failures & capacity arithmetic (MECHANISMS.md)', () => {
     expect(connectionsNA({ strategy: 'pubsub' })).toBeNull();
     expect(outputBufferNA({ strategy: 'consistent-hashing' })).toMatch(/Only Pub\/Sub/);
     expect(outputBufferNA({ strategy: 'pubsub' })).toBeNull();
+    // Kafka-like consumers pull: slow consumers apply, output-buffer limits do not.
+    expect(outputBufferNA({ strategy: 'pubsub' })).toBeNull();
+    expect(outputBufferLimitsNA({ strategy: 'pubsub', broker: 'kafka' })).toMatch(/never cut off/);
+    expect(outputBufferLimitsNA({ strategy: 'pubsub', broker: 'redis' })).toBeNull();
+    expect(outputBufferLimitsNA({ strategy: 'polling', broker: 'redis' })).toMatch(/Only Pub\/Sub/);
   });
 });

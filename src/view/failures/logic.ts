@@ -83,6 +83,18 @@ export function outputBufferNA(s: Pick<Scenario, 'strategy'>): string | null {
     : 'Only Pub/Sub has a broker pushing to subscribers: slow consumers and output buffers apply when the strategy is Pub/Sub.';
 }
 
+/**
+ * Why the output-buffer limits do nothing, or null when they apply: the Kafka-like log's
+ * consumers pull, so a slow one lags behind in the log and is never cut off.
+ */
+export function outputBufferLimitsNA(s: Pick<Scenario, 'strategy' | 'broker'>): string | null {
+  const na = outputBufferNA(s);
+  if (na !== null) return na;
+  return s.broker === 'kafka'
+    ? 'The Kafka-like log has no output buffers: consumers pull, so a slow one reads behind (its lag grows in the log, its messages arrive late) and is never cut off.'
+    : null;
+}
+
 /** One line per setting: what it costs, in plain words. */
 export const FAILURE_COST = {
   heartbeatIntervalS:
