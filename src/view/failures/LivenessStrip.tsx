@@ -54,7 +54,8 @@ export function livenessTiles(s: Scenario, sum: Summary | null): Figure[] {
       sub: `cap ${compact(s.maxConnectionsPerServer)}/server`,
       tone: (f?.connectionsRejected ?? 0) > 0 ? 'bad' : undefined,
     });
-  if (pubsub && s.slowConsumerShare > 0)
+  // A Kafka-like consumer is never cut off: it lags (the Lag tile of the guarantees strip).
+  if (pubsub && s.slowConsumerShare > 0 && s.broker !== 'kafka')
     out.push({
       id: 'metric-buffer-disconnects',
       label: 'Cut off',
