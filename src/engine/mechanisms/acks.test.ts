@@ -205,6 +205,18 @@ describe('resends back off (pinned fuzz seed 55)', () => {
   });
 });
 
+/** Two rooms of 20 sending 10 messages a second each, under the heaviest jitter; acks wait a minute. */
+const BUSY_JITTERY: ScenarioInput = {
+  strategy: 'pubsub',
+  users: 40,
+  roomSize: 20,
+  servers: 2,
+  messagesPerUserPerMin: 600,
+  networkJitter: 2,
+  delivery: 'at-least-once',
+  ackTimeoutMs: 60_000,
+};
+
 describe('at-least-once receipts are exact, however far behind a copy comes', () => {
   /** A room of two: user 0 sends, user 1 receives. */
   function pair() {
@@ -266,17 +278,7 @@ describe('at-least-once receipts are exact, however far behind a copy comes', ()
    * run counted 14 % of its copies as duplicates, and 215,000 deliveries were pending at 200 s.)
    */
   it('busy rooms under heavy jitter: every copy delivered once, no duplicate, nothing pending for good', () => {
-    const s: ScenarioInput = {
-      strategy: 'pubsub',
-      users: 40,
-      roomSize: 20,
-      servers: 2,
-      messagesPerUserPerMin: 600,
-      networkJitter: 2,
-      delivery: 'at-least-once',
-      ackTimeoutMs: 60_000,
-      durationS: 100,
-    };
+    const s: ScenarioInput = { ...BUSY_JITTERY, durationS: 100 };
     const t = new SimHarness(s).runTo(100).result.totals;
     // 40 users × 10 messages a second, 19 recipients each: 7,600 copies a second.
     expect(t.messagesSent).toBeGreaterThan(0.9 * 40 * 10 * 100);
@@ -290,19 +292,7 @@ describe('at-least-once receipts are exact, however far behind a copy comes', ()
   });
 
   it('the same with sequence numbers and an idempotent client: the bounded window drops late first copies, counted lost', () => {
-    const s: ScenarioInput = {
-      strategy: 'pubsub',
-      users: 40,
-      roomSize: 20,
-      servers: 2,
-      messagesPerUserPerMin: 600,
-      networkJitter: 2,
-      delivery: 'at-least-once',
-      ackTimeoutMs: 60_000,
-      sequenceNumbers: true,
-      idempotent: true,
-      durationS: 40,
-    };
+    const s: ScenarioInput = { ...BUSY_JITTERY, sequenceNumbers: true, idempotent: true, durationS: 40 };
     const t = new SimHarness(s).runTo(40).result.totals;
     expect(t.duplicatesDropped, 'nothing was sent twice').toBe(0);
     expect(t.dedupeWindowLost).toBeGreaterThan(0);
