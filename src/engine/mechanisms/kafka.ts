@@ -81,6 +81,8 @@ export class KafkaLog {
   /** Per slow server: when it will have processed what it has fetched (µs). */
   private readonly slowFreeUs = new Float64Array(64);
   private readonly slowServiceUs: number;
+  /** Broker → consumer fetch plus processing (µs): the consume lane's delay. */
+  private readonly consumeDelayUs: number;
 
   constructor(
     private readonly w: World,
@@ -114,7 +116,8 @@ export class KafkaLog {
     this.rSeq = new Uint32Array(P * cap);
     this.rT0 = new Int32Array(P * cap);
     this.rD = new Int32Array(P * cap);
-    this.consumeLane = w.kernel.addLane(w.dcHopUs + w.procUs);
+    this.consumeDelayUs = w.dcHopUs + w.procUs;
+    this.consumeLane = w.kernel.addLane(this.consumeDelayUs);
     if (s.slowConsumerShare > 0) pickSlowServers(this.slow, s.slowConsumerShare);
     this.slowServiceUs = 1e6 / s.slowConsumerMsgsPerS;
   }
@@ -178,11 +181,6 @@ export class KafkaLog {
     }
     if (!this.afterProcessing) this.committed[p] = off;
     k.scheduleLane(this.consumeLane, E_KAFKA_CONSUME, p, off, this.gen[p]!, 0);
-  }
-
-  /** Broker → consumer fetch plus processing (µs). */
-  private get consumeDelayUs(): number {
-    return this.w.dcHopUs + this.w.procUs;
   }
 
   /** A fetched record reaches its consumer's processing. */
