@@ -37,6 +37,23 @@ describe('bench scenarios', () => {
     expect(BENCH_SCENARIOS.find((s) => s.name === 'polling-1m')?.users).toBe(1_000_000);
   });
 
+  it('feed the memory-per-user slope only from the plain rows of each strategy (100k and 1M users)', () => {
+    const slopeRows = BENCH_SCENARIOS.filter((s) => s.strategy).map((s) => s.name);
+    expect(slopeRows.sort()).toEqual(
+      [
+        'consistent-hashing-100k',
+        'consistent-hashing-1m',
+        'long-polling-1m',
+        'modulo-hashing-100k',
+        'modulo-hashing-1m',
+        'polling-100k',
+        'polling-1m',
+        'pubsub-100k',
+        'pubsub-1m',
+      ].sort(),
+    );
+  });
+
   it('size the polling DB for the requested utilisation', () => {
     // 1M users / 10 s + 1M / 60 s writes = 116,667 queries/s × 1 ms = 116.7 busy connections.
     expect(dbConcurrencyFor(1_000_000, 10, 1, 1, 0.75)).toBe(156);
