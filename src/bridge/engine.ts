@@ -15,4 +15,5 @@ export {
 export type { ActionKind, Scenario, ScenarioInput, Strategy, TimelineEntry } from '../engine/scenario';
 export { MsgKind, NodeId, TRACE_STRIDE } from '../engine/types';
 export { SERIES_FIELDS as SERIES_METRICS } from '../engine/metrics/series';
+export { pickSlowServers } from '../engine/mechanisms/slowConsumers';
 export type * from '../engine/types';

@@ -4,7 +4,7 @@
  * broker routes one copy per *server* holding a recipient, not one per recipient), and
  * envelope.test.ts holds every figure against an engine run of each preset.
  */
-import type { Scenario } from '../engine';
+import { pickSlowServers, type Scenario } from '../bridge/engine';
 import { compact, duration, load, percent } from '../view/format';
 
 /** What a figure predicts; the test measures the same thing in an engine run. */
@@ -257,13 +257,10 @@ export function envelope(s: EnvelopeInput, servers: number): EnvelopeFigure[] {
   ];
 }
 
-/**
- * Endpoint servers (of the first `n`) that are slow consumers: the engine picks server i when
- * ((i + 1) × 0.618…) mod 1 < slowConsumerShare, a low-discrepancy choice (mechanisms/backpressure.ts).
- */
+/** Endpoint servers (of the first `n`) that are slow consumers: the engine's own pick. */
 export function slowServers(s: Pick<Scenario, 'slowConsumerShare' | 'strategy'>, n: number): number {
-  if (s.strategy !== 'pubsub' || s.slowConsumerShare <= 0) return 0;
+  if (s.strategy !== 'pubsub' || s.slowConsumerShare <= 0 || n <= 0) return 0;
   let k = 0;
-  for (let i = 0; i < n; i++) if (((i + 1) * 0.6180339887498949) % 1 < s.slowConsumerShare) k++;
+  for (const slow of pickSlowServers(new Uint8Array(n), s.slowConsumerShare)) k += slow;
   return k;
 }

@@ -1,18 +1,10 @@
 import { copyFlags, copyId, E_BUFFER_OUT, E_RESUBSCRIBE, packCopy } from '../events';
 import type { LivenessView } from '../types';
 import type { World } from '../world';
+import { pickSlowServers } from './slowConsumers';
 
 /** Bytes Redis queues per pub/sub message beyond its payload (channel name and framing, ≈ 40 B). */
 export const QUEUED_OVERHEAD_BYTES = 40;
-
-/**
- * Marks the slow consumers among server ids 0..63 (`slowConsumerShare`): a low-discrepancy pick,
- * so any prefix of ids holds about the share. The same servers are slow under every broker.
- */
-export function pickSlowServers(out: Uint8Array, share: number): Uint8Array {
-  for (let i = 0; i < out.length; i++) out[i] = ((i + 1) * 0.6180339887498949) % 1 < share ? 1 : 0;
-  return out;
-}
 
 /** One broker → server link's output buffer, for the page's gauge (the live snapshot's type). */
 export type BufferFill = LivenessView['outputBuffers'][number];

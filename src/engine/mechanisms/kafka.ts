@@ -1,7 +1,7 @@
 import { hashInt } from '../core/hash';
 import { E_KAFKA_COMMIT, E_KAFKA_CONSUME, F_ROOM } from '../events';
 import type { World } from '../world';
-import { pickSlowServers } from './backpressure';
+import { pickSlowServers } from './slowConsumers';
 
 /** Bytes the log's records may take (all partitions), besides 64 bytes a user. */
 export const KAFKA_LOG_BUDGET_BYTES = 16 * 1024 * 1024;
