@@ -155,6 +155,7 @@ export class Coordinator implements LeaveListener {
     const id = this.w.pool.add();
     report.server = id;
     this.traceCoord(id);
+    this.strategy.onServerUp?.(id);
     if (this.hashing !== null) this.enqueue({ kind: 'add', server: id, report });
   }
 
@@ -207,6 +208,7 @@ export class Coordinator implements LeaveListener {
     w.pool.lbKnowsDead[srv] = false;
     this.connections.accept.reset(srv);
     this.traceCoord(srv);
+    this.strategy.onServerUp?.(srv);
   }
 
   /** A crashed server comes back, empty; under hashing it rejoins the membership by the queue. */

@@ -318,3 +318,11 @@ describe('regressions the oracle found', () => {
       },
     );
 });
+
+/** Seeds of the 10,000-scenario run (npm run fuzz -- --runs 5000, seeds 1 and 5001), pinned. */
+describe('regressions of the 10,000-scenario run', () => {
+  it('seed 5524: Kafka partitions left with no consumer are handed to the server that comes up', () => {
+    const out = runScenario(timeBox(randomScenario(5524), 300_000), Infinity, FUZZ_CHECKS);
+    expect(out.failures).toEqual([]);
+  });
+});

@@ -112,6 +112,45 @@ describe('Kafka-like accounting while records are replayed or expire', () => {
     }
   };
 
+  // Fuzz seed 5524: the only server crashed, the group found nobody to take its partitions, and
+  // when a server came up nobody handed them over: the records that waited were never read and
+  // the next record read skipped them (613 copies out of every count).
+  const alone = (action: 'restart-server' | 'add-server'): ScenarioInput => ({
+    strategy: 'pubsub',
+    broker: 'kafka',
+    users: 600,
+    servers: 1,
+    partitions: 6,
+    messagesPerUserPerMin: 30,
+    durationS: 14,
+    failureDetectionS: 1,
+    timeline: [
+      { atS: 5, action: 'crash-server', server: 0 },
+      { atS: 8, action },
+    ],
+  });
+
+  for (const [action, consumer] of [
+    ['restart-server', 0],
+    ['add-server', 1],
+  ] as const) {
+    it(`records that wait while no server is up are read by the server that comes up (${action})`, () => {
+      const h = new SimHarness(alone(action));
+      conservedEvery(h, 0.5, 7.5, 0.5, 'before the server comes up');
+      const waiting = h.runTo(7.99).sim.live().broker.kafka!;
+      // The outage's records are in the log, unread: 3 s of 300 messages/s over six partitions.
+      const unread = waiting.end.reduce((n, e, p) => n + e - waiting.processed[p]!, 0);
+      expectNear(unread, 300 * 3, 0.15, 'records waiting in the log');
+      conservedEvery(h, 8, 14, 0.25, `after ${action}`);
+      const after = h.sim.live().broker.kafka!;
+      expect(after.owner).toEqual(Array.from({ length: 6 }, () => consumer));
+      for (let p = 0; p < 6; p++)
+        expect(after.processed[p], `partition ${p} read`).toBeGreaterThan(waiting.end[p]!);
+      expect(after.consumerLag[consumer]!, 'lag after catching up').toBeLessThan(30);
+      expect(after.lostRecords).toBe(0);
+    });
+  }
+
   it('a replayed copy on its way is not pending: its first try was settled (delivered or lost)', () => {
     // Commit after processing, detection 3 s after a crash at 10 s: at 13 s the new owners replay
     // up to 5 s of records, whose copies travel 100 ms (client RTT 200 ms). Before the fix the sum

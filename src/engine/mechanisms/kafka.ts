@@ -56,6 +56,8 @@ export class KafkaLog {
   readonly owner: Uint16Array;
   /** Per partition: assignment generation (records fetched under an older one are dropped). */
   private readonly gen: Uint32Array;
+  /** Per partition: 1 while its consumer is gone and no live server could take it over. */
+  private readonly orphan: Uint8Array;
   /** Per server: records appended to its partitions and not yet processed (consumer lag). */
   readonly lag: Float64Array;
   /** Records lost at consumers (fetched but not processed when a committed-before consumer crashed, or expired). */
@@ -97,6 +99,7 @@ export class KafkaLog {
     this.committed = new Float64Array(P);
     this.owner = new Uint16Array(P);
     this.gen = new Uint32Array(P);
+    this.orphan = new Uint8Array(P);
     this.lag = new Float64Array(64);
     for (let p = 0; p < P; p++) this.owner[p] = p % servers;
     this.afterProcessing = s.consumerCommit === 'after-processing';
@@ -233,6 +236,16 @@ export class KafkaLog {
     this.lag[srv] = 0;
   }
 
+  /**
+   * Server `srv` came up (restarted or added): the group hands it the partitions nobody could take
+   * when their consumer went (every server was down), from their committed offsets. Without this
+   * they would wait for good, and the next record fetched would skip the ones waiting (fuzz seed
+   * 5524: the only server crashed and restarted; 613 copies vanished from the counts).
+   */
+  onServerUp(): void {
+    for (let p = 0; p < this.partitions; p++) if (this.orphan[p] === 1) this.reassign(p);
+  }
+
   /** Hands partition p to the live server consuming the fewest partitions, from its committed offset. */
   private reassign(p: number): void {
     const w = this.w;
@@ -249,7 +262,11 @@ export class KafkaLog {
         best = s;
       }
     }
-    if (best < 0) return; // nobody to consume: the records wait
+    if (best < 0) {
+      this.orphan[p] = 1; // nobody to consume: the records wait for a server to come up
+      return;
+    }
+    this.orphan[p] = 0;
     this.lag[old] = Math.max(0, this.lag[old]! - (this.end[p]! - this.processed[p]!));
     this.owner[p] = best;
     this.gen[p]!++;
@@ -288,6 +305,6 @@ export class KafkaLog {
   }
 
   memoryBytes(): number {
-    return this.rTarget.byteLength * 4 + this.end.byteLength * 5;
+    return this.rTarget.byteLength * 4 + this.end.byteLength * 5 + this.orphan.byteLength;
   }
 }

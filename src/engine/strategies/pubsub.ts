@@ -155,6 +155,10 @@ export class PubSubStrategy implements Strategy, RecordSink, BufferSink, LogRead
     this.kafka?.onCrashDetected(srv);
   }
 
+  onServerUp(): void {
+    this.kafka?.onServerUp();
+  }
+
   onSubscribe(u: number, srv: number): void {
     // A server the broker has cut off subscribes again all at once when it reconnects.
     if (this.backpressure?.cut[srv] === 1) return;

@@ -19,6 +19,8 @@ export interface Strategy {
   onCrashDetected(srv: number): void;
   /** `srv` crashed this instant (strategies that keep per-server state without connections). */
   onServerCrashed?(srv: number): void;
+  /** `srv` is up and accepting: restarted, back from a deploy, or added. */
+  onServerUp?(srv: number): void;
   /** `srv` left (removed, or restarting in a deploy) and ends what it held (same). */
   onServerLeft?(srv: number): void;
   /** Deliveries held by this module (its state and its pending events), counted from the world. */
