@@ -120,6 +120,8 @@ test('guarantees: invalid combinations are explained, edits reach the URL and re
   await page.getByRole('radio', { name: 'Polling', exact: true }).check();
   await expect(page.getByTestId('guarantees-na')).toContainText('apply to the push strategies');
   await expect(sw(page, 'Sequence numbers')).toBeDisabled();
+  // One reason, the note above: no "needs sequence numbers" pointing at a switch that is off too.
+  await expect(page.getByText(/Unavailable: needs sequenceNumbers/)).toHaveCount(0);
 
   const { notices } = await hook(page);
   expect(notices.join(' ')).not.toMatch(VALIDATION);

@@ -16,6 +16,7 @@ import {
   FAILURE_COST,
   hottestRoomShare,
   outputBufferLimitsNA,
+  slowReadsNote,
   outputBufferNA,
   roomCount,
   type FailurePatch,
@@ -150,7 +151,7 @@ export function FailuresPanel() {
         onChange={(v) => apply({ slowConsumerMsgsPerS: v })}
         format={(v) => `${compact(v)} msgs/s`}
         disabled={bufNA !== null || s.slowConsumerShare === 0}
-        note={FAILURE_COST.slowConsumerMsgsPerS}
+        note={slowReadsNote(s)}
       />
       {limitsNA && !bufNA ? <p className="g-na">{limitsNA}</p> : null}
       <Slider

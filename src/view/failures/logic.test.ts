@@ -11,6 +11,7 @@ import {
   QUEUED_BYTES_OVERHEAD,
   roomCount,
   secondsToHardLimit,
+  slowReadsNote,
 } from './logic';
 
 describe('Failures & capacity arithmetic (MECHANISMS.md)', () => {
@@ -47,5 +48,11 @@ describe('Failures & capacity arithmetic (MECHANISMS.md)', () => {
     expect(outputBufferLimitsNA({ strategy: 'pubsub', broker: 'kafka' })).toMatch(/never cut off/);
     expect(outputBufferLimitsNA({ strategy: 'pubsub', broker: 'redis' })).toBeNull();
     expect(outputBufferLimitsNA({ strategy: 'polling', broker: 'redis' })).toMatch(/Only Pub\/Sub/);
+  });
+
+  it('says where a slow consumer’s excess goes: the output buffer under Redis, the log under Kafka', () => {
+    expect(slowReadsNote({ broker: 'redis' })).toMatch(/output buffer/);
+    expect(slowReadsNote({ broker: 'kafka' })).toMatch(/wait in the log/);
+    expect(slowReadsNote({ broker: 'kafka' })).not.toMatch(/output buffer/);
   });
 });

@@ -95,6 +95,13 @@ export function outputBufferLimitsNA(s: Pick<Scenario, 'strategy' | 'broker'>): 
     : null;
 }
 
+/** The note under "Slow consumer reads": where the records above the read rate go, per broker. */
+export function slowReadsNote(s: Pick<Scenario, 'broker'>): string {
+  return s.broker === 'kafka'
+    ? 'How fast a slow server reads; records above this wait in the log (its consumer lag grows) and arrive late.'
+    : FAILURE_COST.slowConsumerMsgsPerS;
+}
+
 /** One line per setting: what it costs, in plain words. */
 export const FAILURE_COST = {
   heartbeatIntervalS:

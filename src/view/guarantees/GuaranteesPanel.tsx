@@ -74,7 +74,9 @@ export function GuaranteesPanel() {
         label="Idempotent client"
         on={s.idempotent}
         disabled={clientNA !== null || (seqOff && !s.idempotent)}
-        reason={seqOff && !s.idempotent ? whyNot(s, { idempotent: true }) : null}
+        // Under long polling the note above says why; "needs sequence numbers" would send the
+        // reader to a switch that is off for the same reason.
+        reason={clientNA === null && seqOff && !s.idempotent ? whyNot(s, { idempotent: true }) : null}
         cost={COST.idempotent}
         onChange={(on) => apply({ idempotent: on })}
       />
