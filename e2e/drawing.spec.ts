@@ -47,9 +47,14 @@ test('chart action labels a moment apart are stacked, not printed over each othe
   expect(errors).toEqual([]);
 });
 
-test('one server is "1 endpoint server"', async ({ page }) => {
+test('one server is "1 endpoint server"; a crashed card is counted as down in the heading', async ({
+  page,
+}) => {
   await page.goto('./?strategy=pubsub&users=1000&servers=1');
-  await expect(page.locator('.topo .servers text.title')).toHaveText(/^1 endpoint server$/i);
+  const title = page.locator('.topo .servers text.title');
+  await expect(title).toHaveText(/^1 endpoint server$/i);
+  await page.goto('./?strategy=pubsub&users=1000&servers=3&timeline=1:crash-server:1');
+  await expect(title).toHaveText(/^2 servers up · 1 down$/i);
 });
 
 for (const size of [

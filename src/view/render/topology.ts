@@ -448,7 +448,10 @@ export function createTopology(svgEl: SVGSVGElement, opts: TopologyOptions) {
       .attr('x', first ? first.x - first.w / 2 : 0)
       .attr('y', first ? first.y - first.h / 2 - 10 : 0)
       .text(() => {
-        const n = srvBoxes.filter((x) => x.s.state !== 'crashed').length;
+        const down = srvBoxes.filter((x) => x.s.state === 'crashed').length;
+        const n = srvBoxes.length - down;
+        // A crashed card is still drawn: say so, or the heading and the cards disagree.
+        if (down > 0) return `${n} server${n === 1 ? '' : 's'} up · ${down} down`;
         // The hashing stage is narrower (the ring takes a third): keep the heading short there.
         const noun = layout.ringArea ? 'server' : 'endpoint server';
         return `${n} ${noun}${n === 1 ? '' : 's'}`;
