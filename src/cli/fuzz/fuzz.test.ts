@@ -325,4 +325,9 @@ describe('regressions of the 10,000-scenario run', () => {
     const out = runScenario(timeBox(randomScenario(5524), 300_000), Infinity, FUZZ_CHECKS);
     expect(out.failures).toEqual([]);
   });
+
+  it('seed 6225: a long-polling hold far below the DB round trip leaves no reads behind (memory in budget)', () => {
+    const out = runScenario(timeBox(randomScenario(6225), 300_000), Infinity, FUZZ_CHECKS);
+    expect(out.failures).toEqual([]);
+  });
 });

@@ -65,6 +65,36 @@ describe('long polling (RFC 6202; MECHANISMS.md)', () => {
     expect(Math.abs(w.emptyPolls / w.polls - Math.exp(-lambda * tau))).toBeLessThan(0.01);
   });
 
+  it('the hold starts when a request parks: with τ far below the DB round trip, one read per request, one request per trip', () => {
+    // Fuzz seed 6225: τ = 1 ms against a 3.85 s round trip to the DB. The hold was timed from
+    // registration, so each request was answered empty before its read came back and every
+    // client left a read behind per millisecond (600 in flight each, 287 MB at 0.5 s).
+    const users = 2_000;
+    const rttS = 0.4;
+    const h = new SimHarness({
+      strategy: 'long-polling',
+      users,
+      servers: 2,
+      messagesPerUserPerMin: 0.01,
+      holdTimeoutS: 0.001,
+      networkRttMs: rttS * 1000,
+      clientRttMs: 10,
+      networkJitter: 0,
+      durationS: 12,
+    });
+    const w = windowTotals(h, 2, 12);
+    // A request's cycle: client → server (half the client RTT + processing), server → DB (half
+    // the DC RTT), the query, the hold τ, then the empty answer (processing + half the client
+    // RTT). The model parks the request when the read completes (the way back to the server is
+    // not timed). Before the fix the cycle was the client round trip plus τ: 90 a second.
+    const s = h.result.scenario;
+    const cycleS = 0.01 + rttS / 2 + s.dbQueryMs / 1000 + 0.001 + (2 * s.serverProcessingMs) / 1000;
+    expectNear(w.polls / users / 10, 1 / cycleS, 0.05, 'requests per user per second');
+    // Every request reads the DB once (no read is left behind by an early empty answer).
+    expectNear(w.dbReads, w.polls, 0.01, 'DB reads per request');
+    expectNear(w.emptyPolls, w.polls, 0.01, 'requests ended empty by the hold');
+  });
+
   it('delivers within a few hops (no poll interval to wait for): p50 about the news path, far below τ', () => {
     const h = new SimHarness({
       strategy: 'long-polling',

@@ -34,7 +34,7 @@ const POW_LANES = 23;
  * the server's connections, and `maxConnectionsPerServer` caps them), then reads the DB for the
  * room's messages after the client's last seen sequence number. With some, it answers at once;
  * with none, it parks the request until the broker tells it of news for that user or
- * `holdTimeoutS` passes (an empty answer). The client asks again the moment an answer arrives.
+ * `holdTimeoutS` passes from the moment it parked (an empty answer). The client asks again the moment an answer arrives.
  * Registering before the read closes the re-request gap: a message committed after the read
  * reaches the server as news while the request is parked.
  *
@@ -200,6 +200,8 @@ export class LongPollingStrategy implements Strategy {
     for (let u = 0; u < w.users; u++)
       if (this.srvOf[u] === srv && (this.phase[u] === READING || this.phase[u] === PARKED)) {
         if (this.phase[u] === PARKED) this.parked[srv]!--;
+        // A request still reading had no hold running: its client gives up a hold from now.
+        else this.armTimer(u);
         this.phase[u] = DEAD;
       }
     w.pool.conns[srv] = 0;
@@ -264,7 +266,9 @@ export class LongPollingStrategy implements Strategy {
     pool.handled[srv]!++;
     this.srvOf[u] = srv;
     this.phase[u] = READING;
-    this.armTimer(u);
+    // The hold starts when the request parks (completeRead), not here: a hold shorter than the
+    // DB round trip would otherwise answer every request before its read came back, and each
+    // client would leave a read behind per hold (fuzz seed 6225: 600 reads in flight per user).
     this.toDb.send(E_LP_AT_DB, u, srv, 0, 0, u, this.w.t.polls);
     if (w.traced(u)) {
       const k = w.kernel;
@@ -298,6 +302,7 @@ export class LongPollingStrategy implements Strategy {
     }
     this.phase[u] = PARKED;
     this.parked[srv]!++;
+    this.armTimer(u);
   }
 
   /** The broker's news of message `seq` for user r reaches the server its request was registered at. */
@@ -315,7 +320,8 @@ export class LongPollingStrategy implements Strategy {
     const w = this.w;
     this.timerSet[u] = 0;
     const ph = this.phase[u]!;
-    if (ph === TRAVEL) return;
+    // Travelling, or reading (its hold starts when it parks): a timer left from an earlier request.
+    if (ph === TRAVEL || ph === READING) return;
     const k = w.kernel;
     const due = this.deadline[u]!;
     if (due > k.now) {
