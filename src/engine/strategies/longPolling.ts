@@ -34,9 +34,9 @@ const POW_LANES = 23;
  * the server's connections, and `maxConnectionsPerServer` caps them), then reads the DB for the
  * room's messages after the client's last seen sequence number. With some, it answers at once;
  * with none, it parks the request until the broker tells it of news for that user or
- * `holdTimeoutS` passes from the moment it parked (an empty answer). The client asks again the moment an answer arrives.
- * Registering before the read closes the re-request gap: a message committed after the read
- * reaches the server as news while the request is parked.
+ * `holdTimeoutS` passes from the moment it parked (an empty answer). The client asks again the
+ * moment an answer arrives. Registering before the read closes the re-request gap: a message
+ * committed after the read reaches the server as news while the request is parked.
  *
  * A crashed server's requests get no answer: their clients ask again when the LB notices the
  * crash (an L7 load balancer answers the requests it proxied with an error) or their own hold
